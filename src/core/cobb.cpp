@@ -1,0 +1,88 @@
+// Port of the AASCE reference Cobb script. Details verified against the 481 training rows of angles.csv:
+//  * isS() loops over mid-points 1..num-2 of the MATLAB code (0..num-3 here); a division by zero gives NaN,
+//    which makes the MATLAB comparison "~=" true, i.e. S-shaped;
+//  * the cosine is not clipped at 0 (angles above 90 deg occur in angles.csv), only to [-1,1] for rounding;
+//  * MATLAB indexes mid_p_v(pos*2) 1-based, i.e. the BOTTOM edge mid-point of vertebra pos (0-based 2*pos+1).
+#include "keybot/core/cobb.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "keybot/core/error.hpp"
+
+namespace keybot {
+namespace {
+
+constexpr double kRadToDeg = 180.0 / 3.14159265358979323846;
+
+bool is_s_shaped(const std::vector<Point>& mid) {
+    const std::size_t num = mid.size();
+    const Point last = mid[num - 1];
+    std::vector<double> ll;
+    for (std::size_t i = 0; i + 2 < num; ++i)
+        ll.push_back((mid[i].y - last.y) / (mid[0].y - last.y) - (mid[i].x - last.x) / (mid[0].x - last.x));
+    double sum = 0.0, sum_abs = 0.0;
+    for (double a : ll)
+        for (double b : ll) {
+            sum += a * b;
+            sum_abs += std::fabs(a * b);
+        }
+    return !(std::fabs(sum - sum_abs) < 1e-4);  // NaN counts as S, like MATLAB's ~=
+}
+
+// Index of the first maximum in [first, last] of row r (MATLAB max() returns the first one).
+std::size_t argmax(const std::vector<std::vector<double>>& m, std::size_t r, std::size_t first, std::size_t last) {
+    std::size_t best = first;
+    for (std::size_t j = first; j <= last; ++j)
+        if (m[r][j] > m[r][best]) best = j;
+    return best;
+}
+
+}  // namespace
+
+CobbAngles cobb_angles(const std::vector<Point>& pts, double image_height) {
+    if (pts.size() % 4 != 0 || pts.size() < 12)
+        throw Error("Cobb angles need 4 points per vertebra and at least 3 vertebrae, got " + std::to_string(pts.size()) + " points");
+    const std::size_t nv = pts.size() / 4;
+    std::vector<Point> edge_mid;  // top and bottom edge mid-points, 2 per vertebra
+    std::vector<Point> axis;      // left-side mid-point to right-side mid-point, 1 per vertebra
+    for (std::size_t v = 0; v < nv; ++v) {
+        const Point tl = pts[4 * v], tr = pts[4 * v + 1], bl = pts[4 * v + 2], br = pts[4 * v + 3];
+        edge_mid.push_back(midpoint(tl, tr));
+        edge_mid.push_back(midpoint(bl, br));
+        axis.push_back(midpoint(tr, br) - midpoint(tl, bl));
+    }
+    std::vector<std::vector<double>> angle(nv, std::vector<double>(nv));
+    for (std::size_t i = 0; i < nv; ++i)
+        for (std::size_t j = 0; j < nv; ++j)
+            angle[i][j] = std::acos(std::clamp(dot(axis[i], axis[j]) / (norm(axis[i]) * norm(axis[j])), -1.0, 1.0));
+
+    std::vector<std::size_t> pos1(nv);
+    std::size_t pos2 = 0;
+    for (std::size_t i = 0; i < nv; ++i) {
+        pos1[i] = argmax(angle, i, 0, nv - 1);
+        if (angle[i][pos1[i]] > angle[pos2][pos1[pos2]]) pos2 = i;
+    }
+    const std::size_t partner = pos1[pos2];
+
+    CobbAngles out;
+    out.main = angle[pos2][partner] * kRadToDeg;
+    out.s_shaped = is_s_shaped(edge_mid);
+    if (!out.s_shaped) {
+        out.upper = angle[0][pos2] * kRadToDeg;
+        out.lower = angle[nv - 1][partner] * kRadToDeg;
+    } else if (edge_mid[2 * pos2 + 1].y + edge_mid[2 * partner + 1].y < image_height) {
+        // Main curve in the upper half: the remaining curves lie above pos2 and below its partner.
+        out.upper = angle[pos2][argmax(angle, pos2, 0, pos2)] * kRadToDeg;
+        out.lower = angle[partner][argmax(angle, partner, partner, nv - 1)] * kRadToDeg;
+    } else {
+        // Main curve in the lower half: both remaining curves are searched above it.
+        const std::size_t p = argmax(angle, pos2, 0, pos2);
+        out.upper = angle[pos2][p] * kRadToDeg;
+        out.lower = angle[p][argmax(angle, p, 0, p)] * kRadToDeg;
+    }
+    return out;
+}
+
+}  // namespace keybot

@@ -1,0 +1,100 @@
+#include "keybot/core/document.hpp"
+
+#include "keybot/core/error.hpp"
+
+namespace keybot {
+namespace {
+
+constexpr const char* kProvenanceNames[] = {"predicted", "flagged", "model_corrected", "user_placed", "user_confirmed"};
+
+}  // namespace
+
+const char* to_string(Provenance p) { return kProvenanceNames[static_cast<int>(p)]; }
+
+Provenance provenance_from_string(const std::string& text) {
+    for (int i = 0; i < 5; ++i)
+        if (text == kProvenanceNames[i]) return static_cast<Provenance>(i);
+    throw Error("unknown provenance '" + text + "'");
+}
+
+bool operator==(const AnnotatedPoint& a, const AnnotatedPoint& b) {
+    return a.x == b.x && a.y == b.y && a.provenance == b.provenance && a.error_probability == b.error_probability;
+}
+
+bool operator==(const ImageInfo& a, const ImageInfo& b) {
+    return a.file_name == b.file_name && a.width == b.width && a.height == b.height;
+}
+
+Document::Document(Schema schema, ImageInfo image)
+    : schema_(std::move(schema)), image_(std::move(image)), points_(static_cast<std::size_t>(schema_.size())) {}
+
+void Document::check_index(int index) const {
+    if (index < 0 || index >= schema_.size())
+        throw Error("point index " + std::to_string(index) + " out of range 0.." + std::to_string(schema_.size() - 1));
+}
+
+const AnnotatedPoint& Document::point(int index) const {
+    check_index(index);
+    return points_[index];
+}
+
+void Document::commit(std::vector<AnnotatedPoint> next) {
+    undo_.push_back(std::move(points_));
+    if (undo_.size() > kMaxHistory) undo_.erase(undo_.begin());
+    points_ = std::move(next);
+    redo_.clear();
+}
+
+void Document::set_point(int index, const AnnotatedPoint& point) {
+    check_index(index);
+    auto next = points_;
+    next[index] = point;
+    commit(std::move(next));
+}
+
+void Document::move_point(int index, double x, double y, Provenance provenance) {
+    check_index(index);
+    AnnotatedPoint p = points_[index];
+    p.x = x;
+    p.y = y;
+    p.provenance = provenance;
+    set_point(index, p);
+}
+
+void Document::set_provenance(int index, Provenance provenance) {
+    check_index(index);
+    AnnotatedPoint p = points_[index];
+    p.provenance = provenance;
+    set_point(index, p);
+}
+
+void Document::set_points(std::vector<AnnotatedPoint> points) {
+    if (static_cast<int>(points.size()) != schema_.size())
+        throw Error("expected " + std::to_string(schema_.size()) + " points for schema '" + schema_.name + "', got " +
+                    std::to_string(points.size()));
+    commit(std::move(points));
+}
+
+namespace {
+
+// Moves the current state onto `to` and restores the newest state of `from` (undo and redo are mirror images).
+bool swap_state(std::vector<AnnotatedPoint>& current, std::vector<std::vector<AnnotatedPoint>>& from,
+                std::vector<std::vector<AnnotatedPoint>>& to) {
+    if (from.empty()) return false;
+    to.push_back(std::move(current));
+    current = std::move(from.back());
+    from.pop_back();
+    return true;
+}
+
+}  // namespace
+
+bool Document::undo() { return swap_state(points_, undo_, redo_); }
+bool Document::redo() { return swap_state(points_, redo_, undo_); }
+
+void Document::clear_history() {
+    undo_.clear();
+    redo_.clear();
+}
+
+}  // namespace keybot

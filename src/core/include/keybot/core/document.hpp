@@ -1,0 +1,77 @@
+#pragma once
+// The annotation of one image: schema-sized points with provenance, plus whole-state undo/redo.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "keybot/core/schema.hpp"
+
+namespace keybot {
+
+// Who produced a point's current position; drives colouring and review in the annotator.
+enum class Provenance { predicted, flagged, model_corrected, user_placed, user_confirmed };
+
+const char* to_string(Provenance p);
+Provenance provenance_from_string(const std::string& text);  // throws keybot::Error for unknown names
+
+struct AnnotatedPoint {
+    double x = 0.0;  // original-image pixels
+    double y = 0.0;
+    Provenance provenance = Provenance::predicted;
+    double error_probability = 0.0;  // model's estimate that this point is wrong, in [0,1]
+};
+bool operator==(const AnnotatedPoint& a, const AnnotatedPoint& b);
+inline bool operator!=(const AnnotatedPoint& a, const AnnotatedPoint& b) { return !(a == b); }
+
+struct ImageInfo {
+    std::string file_name;
+    int width = 0;
+    int height = 0;
+};
+bool operator==(const ImageInfo& a, const ImageInfo& b);
+
+// Every edit stores the complete previous point list (68 points are ~2 KiB), so undo restores it exactly.
+class Document {
+public:
+    explicit Document(Schema schema, ImageInfo image = {});
+
+    const Schema& schema() const { return schema_; }
+    const ImageInfo& image() const { return image_; }
+    const std::vector<AnnotatedPoint>& points() const { return points_; }
+    const AnnotatedPoint& point(int index) const;
+
+    // Edits: each records one undo step and clears the redo stack. Indices are checked (keybot::Error).
+    void set_point(int index, const AnnotatedPoint& point);
+    void move_point(int index, double x, double y, Provenance provenance = Provenance::user_placed);
+    void set_provenance(int index, Provenance provenance);
+    void set_points(std::vector<AnnotatedPoint> points);  // whole set, e.g. a new prediction; size must match
+
+    bool can_undo() const { return !undo_.empty(); }
+    bool can_redo() const { return !redo_.empty(); }
+    bool undo();  // false when there is nothing to undo
+    bool redo();
+    std::size_t undo_depth() const { return undo_.size(); }
+    void clear_history();
+
+    static constexpr std::size_t kMaxHistory = 1000;  // oldest steps are dropped beyond this
+
+private:
+    void check_index(int index) const;
+    void commit(std::vector<AnnotatedPoint> next);
+
+    Schema schema_;
+    ImageInfo image_;
+    std::vector<AnnotatedPoint> points_;
+    std::vector<std::vector<AnnotatedPoint>> undo_;
+    std::vector<std::vector<AnnotatedPoint>> redo_;
+};
+
+// JSON: {"schema_version":1,"schema":name,"image":{"file","width","height"},"points":[{"name","x","y",
+// "provenance","error_probability"}...]}. Loading checks everything and throws keybot::Error with the reason.
+std::string to_json(const Document& document);
+Document document_from_json(const std::string& text, const Schema& expected);
+Document document_from_json(const std::string& text);  // schema looked up by name among built-ins
+
+constexpr int kDocumentSchemaVersion = 1;
+
+}  // namespace keybot

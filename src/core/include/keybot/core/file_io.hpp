@@ -1,0 +1,23 @@
+#pragma once
+// Whole-file helpers for native tools. Kept apart from decoding so the web build can feed bytes directly.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "keybot/core/image.hpp"
+
+namespace keybot {
+
+// Throws keybot::Error naming the path when the file cannot be opened or read.
+std::vector<std::uint8_t> read_file_bytes(const std::string& path);
+// Reads at most max_bytes from the start of the file (for header probing).
+std::vector<std::uint8_t> read_file_prefix(const std::string& path, std::size_t max_bytes);
+std::string read_file_text(const std::string& path);
+void write_file_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes);
+void write_file_text(const std::string& path, const std::string& text);
+
+// Encodes with encode_png / encode_png_rgb and writes the file.
+void write_png(const std::string& path, const Image& image);
+void write_png_rgb(const std::string& path, int width, int height, const std::vector<std::uint8_t>& rgb);
+
+}  // namespace keybot

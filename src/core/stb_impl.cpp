@@ -1,0 +1,10 @@
+// The single translation unit holding the stb implementations (stb_image for decoding, stb_image_write for PNG).
+// STBI_NO_STDIO keeps file APIs out of the decoder so it builds the same way for Emscripten.
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_NO_STDIO
+#define STBI_FAILURE_USERMSG
+#include <stb/stb_image.h>
+
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STBI_WRITE_NO_STDIO
+#include <stb/stb_image_write.h>
