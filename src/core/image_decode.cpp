@@ -6,6 +6,7 @@
 
 #include "keybot/core/error.hpp"
 #include "keybot/core/image.hpp"
+#include "pnm.hpp"
 
 namespace keybot {
 namespace {
@@ -44,6 +45,7 @@ Image to_gray(const T* samples, int width, int height, int channels, float max_v
 
 ImageHeader probe_image(const std::uint8_t* data, std::size_t size) {
     const int len = checked_length(size);
+    if (detail::is_binary_pnm(data, size)) return detail::read_pnm_header(data, size).image;
     ImageHeader h;
     if (!stbi_info_from_memory(data, len, &h.width, &h.height, &h.channels))
         throw Error("not a readable image (" + stb_reason() + ")");
@@ -58,6 +60,7 @@ Image decode_image(const std::uint8_t* data, std::size_t size) {
     if (pixels > kMaxImagePixels)
         throw Error("image is " + std::to_string(h.width) + "x" + std::to_string(h.height) +
                     " pixels, more than the limit of " + std::to_string(kMaxImagePixels / 1'000'000) + " megapixels");
+    if (detail::is_binary_pnm(data, size)) return detail::decode_pnm(data, size, detail::read_pnm_header(data, size));
     const int len = static_cast<int>(size);
     int w = 0, hgt = 0, ch = 0;
     if (h.is_16_bit) {

@@ -1,0 +1,160 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "keybot/core/document.hpp"
+#include "keybot/core/error.hpp"
+
+using keybot::AnnotatedPoint;
+using keybot::Document;
+using keybot::Provenance;
+
+namespace {
+
+Document sample() {
+    Document d(keybot::aasce_spine(), {"case 1 A.jpg", 800, 2000});
+    std::vector<AnnotatedPoint> pts;
+    for (int i = 0; i < 68; ++i) pts.push_back({10.0 + i, 20.5 + 2 * i, Provenance::predicted, i / 100.0});
+    d.set_points(pts);
+    d.set_provenance(5, Provenance::flagged);
+    d.move_point(6, 1.25, 2.5, Provenance::model_corrected);
+    d.clear_history();
+    return d;
+}
+
+}  // namespace
+
+TEST_CASE("provenance names round-trip") {
+    for (auto p : {Provenance::predicted, Provenance::flagged, Provenance::model_corrected, Provenance::user_placed,
+                   Provenance::user_confirmed})
+        CHECK(keybot::provenance_from_string(keybot::to_string(p)) == p);
+    CHECK(std::string(keybot::to_string(Provenance::user_confirmed)) == "user_confirmed");
+    CHECK_THROWS_AS(keybot::provenance_from_string("guessed"), keybot::Error);
+}
+
+TEST_CASE("document is schema-sized and checks indices") {
+    Document d(keybot::aasce_spine());
+    CHECK(d.points().size() == 68);
+    CHECK_THROWS_AS(d.point(68), keybot::Error);
+    CHECK_THROWS_AS(d.move_point(-1, 0, 0), keybot::Error);
+    CHECK_THROWS_AS(d.set_points(std::vector<AnnotatedPoint>(67)), keybot::Error);
+    CHECK_FALSE(d.can_undo());
+}
+
+TEST_CASE("undo restores exactly, redo reapplies, a new edit clears redo") {
+    Document d = sample();
+    const auto original = d.points();
+    d.move_point(3, 100, 200);
+    CHECK(d.point(3).provenance == Provenance::user_placed);
+    d.set_provenance(3, Provenance::user_confirmed);
+    const auto after_two = d.points();
+    CHECK(d.undo_depth() == 2);
+
+    REQUIRE(d.undo());
+    REQUIRE(d.undo());
+    CHECK(d.points() == original);
+    CHECK_FALSE(d.undo());
+    REQUIRE(d.redo());
+    REQUIRE(d.redo());
+    CHECK(d.points() == after_two);
+    CHECK_FALSE(d.redo());
+
+    d.undo();
+    CHECK(d.can_redo());
+    d.move_point(0, 1, 1);
+    CHECK_FALSE(d.can_redo());
+    d.undo();
+    d.undo();
+    CHECK(d.points() == original);
+}
+
+TEST_CASE("history is capped") {
+    Document d(keybot::aasce_spine());
+    for (std::size_t i = 0; i < Document::kMaxHistory + 5; ++i) d.move_point(0, static_cast<double>(i), 0);
+    CHECK(d.undo_depth() == Document::kMaxHistory);
+}
+
+TEST_CASE("JSON round trip keeps everything") {
+    const Document d = sample();
+    const std::string text = keybot::to_json(d);
+    const auto j = nlohmann::json::parse(text);
+    CHECK(j["schema_version"] == 1);
+    CHECK(j["schema"] == "aasce_spine_68");
+    CHECK(j["points"][5]["provenance"] == "flagged");
+    CHECK(j["points"][0]["name"] == "T1_top_left");
+    const Document back = keybot::document_from_json(text);
+    CHECK(back.image() == d.image());
+    CHECK(back.points() == d.points());
+    CHECK_FALSE(back.can_undo());
+    CHECK(keybot::document_from_json(text, keybot::aasce_spine()).points() == d.points());
+}
+
+TEST_CASE("JSON round trip with another schema table") {
+    const keybot::Schema tiny{"tiny_test", {"a", "b", "c"}, {}, {}, {{0, 2}}, {}};
+    Document d(tiny, {"x.png", 3, 4});
+    d.move_point(2, 1.5, 2.5, Provenance::user_placed);
+    const Document back = keybot::document_from_json(keybot::to_json(d), tiny);
+    CHECK(back.points() == d.points());
+    CHECK_THROWS_WITH_AS(keybot::document_from_json(keybot::to_json(d)), doctest::Contains("unknown schema"), keybot::Error);
+}
+
+TEST_CASE("malformed annotation JSON gives a clear error") {
+    const auto good = nlohmann::json::parse(keybot::to_json(sample()));
+    auto expect_error = [](const nlohmann::json& j, const char* fragment) {
+        CAPTURE(fragment);
+        CHECK_THROWS_WITH_AS(keybot::document_from_json(j.dump(), keybot::aasce_spine()), doctest::Contains(fragment), keybot::Error);
+    };
+    CHECK_THROWS_WITH_AS(keybot::document_from_json("{\"schema_version\": 1,", keybot::aasce_spine()),
+                         doctest::Contains("malformed"), keybot::Error);
+    CHECK_THROWS_WITH_AS(keybot::document_from_json("", keybot::aasce_spine()), doctest::Contains("malformed"), keybot::Error);
+    expect_error(nlohmann::json::array(), "top level must be an object");
+
+    auto j = good;
+    j.erase("schema_version");
+    expect_error(j, "missing field 'schema_version'");
+    j = good;
+    j["schema_version"] = 2;
+    expect_error(j, "unsupported schema_version");
+    j = good;
+    j["schema_version"] = "1";
+    expect_error(j, "unsupported schema_version");
+    j = good;
+    j["schema"] = "cephalometric";
+    expect_error(j, "expected 'aasce_spine_68'");
+    j = good;
+    j.erase("image");
+    expect_error(j, "missing field 'image'");
+    j = good;
+    j["image"]["width"] = "800";
+    expect_error(j, "'image.width' must be an integer");
+    j = good;
+    j.erase("points");
+    expect_error(j, "missing field 'points'");
+    j = good;
+    j["points"] = 5;
+    expect_error(j, "'points' must be an array");
+    j = good;
+    j["points"].erase(j["points"].size() - 1);
+    expect_error(j, "67 points");
+    j = good;
+    j["points"][3] = 7;
+    expect_error(j, "'points[3]' must be an object");
+    j = good;
+    j["points"][3]["x"] = "12";
+    expect_error(j, "'points[3].x' must be a number");
+    j = good;
+    j["points"][4].erase("y");
+    expect_error(j, "missing field 'points[4].y'");
+    j = good;
+    j["points"][4]["provenance"] = "guessed";
+    expect_error(j, "unknown provenance 'guessed'");
+    j = good;
+    j["points"][4]["provenance"] = 3;
+    expect_error(j, "'points[4].provenance' must be a string");
+    j = good;
+    j["points"][4]["error_probability"] = 1.5;
+    expect_error(j, "within [0,1]");
+    j = good;
+    j["points"][4]["name"] = "L5_top_left";
+    expect_error(j, "expected 'T2_top_left'");
+}
