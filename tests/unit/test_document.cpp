@@ -109,52 +109,28 @@ TEST_CASE("malformed annotation JSON gives a clear error") {
     CHECK_THROWS_WITH_AS(keybot::document_from_json("", keybot::aasce_spine()), doctest::Contains("malformed"), keybot::Error);
     expect_error(nlohmann::json::array(), "top level must be an object");
 
-    auto j = good;
-    j.erase("schema_version");
-    expect_error(j, "missing field 'schema_version'");
-    j = good;
-    j["schema_version"] = 2;
-    expect_error(j, "unsupported schema_version");
-    j = good;
-    j["schema_version"] = "1";
-    expect_error(j, "unsupported schema_version");
-    j = good;
-    j["schema"] = "cephalometric";
-    expect_error(j, "expected 'aasce_spine_68'");
-    j = good;
-    j.erase("image");
-    expect_error(j, "missing field 'image'");
-    j = good;
-    j["image"]["width"] = "800";
-    expect_error(j, "'image.width' must be an integer");
-    j = good;
-    j.erase("points");
-    expect_error(j, "missing field 'points'");
-    j = good;
-    j["points"] = 5;
-    expect_error(j, "'points' must be an array");
-    j = good;
-    j["points"].erase(j["points"].size() - 1);
-    expect_error(j, "67 points");
-    j = good;
-    j["points"][3] = 7;
-    expect_error(j, "'points[3]' must be an object");
-    j = good;
-    j["points"][3]["x"] = "12";
-    expect_error(j, "'points[3].x' must be a number");
-    j = good;
-    j["points"][4].erase("y");
-    expect_error(j, "missing field 'points[4].y'");
-    j = good;
-    j["points"][4]["provenance"] = "guessed";
-    expect_error(j, "unknown provenance 'guessed'");
-    j = good;
-    j["points"][4]["provenance"] = 3;
-    expect_error(j, "'points[4].provenance' must be a string");
-    j = good;
-    j["points"][4]["error_probability"] = 1.5;
-    expect_error(j, "within [0,1]");
-    j = good;
-    j["points"][4]["name"] = "L5_top_left";
-    expect_error(j, "expected 'T2_top_left'");
+    using nlohmann::json;
+    const std::vector<std::pair<void (*)(json&), const char*>> cases = {
+        {[](json& j) { j.erase("schema_version"); }, "missing field 'schema_version'"},
+        {[](json& j) { j["schema_version"] = 2; }, "unsupported schema_version"},
+        {[](json& j) { j["schema_version"] = "1"; }, "unsupported schema_version"},
+        {[](json& j) { j["schema"] = "cephalometric"; }, "expected 'aasce_spine_68'"},
+        {[](json& j) { j.erase("image"); }, "missing field 'image'"},
+        {[](json& j) { j["image"]["width"] = "800"; }, "'image.width' must be an integer"},
+        {[](json& j) { j.erase("points"); }, "missing field 'points'"},
+        {[](json& j) { j["points"] = 5; }, "'points' must be an array"},
+        {[](json& j) { j["points"].erase(j["points"].size() - 1); }, "67 points"},
+        {[](json& j) { j["points"][3] = 7; }, "'points[3]' must be an object"},
+        {[](json& j) { j["points"][3]["x"] = "12"; }, "'points[3].x' must be a number"},
+        {[](json& j) { j["points"][4].erase("y"); }, "missing field 'points[4].y'"},
+        {[](json& j) { j["points"][4]["provenance"] = "guessed"; }, "unknown provenance 'guessed'"},
+        {[](json& j) { j["points"][4]["provenance"] = 3; }, "'points[4].provenance' must be a string"},
+        {[](json& j) { j["points"][4]["error_probability"] = 1.5; }, "within [0,1]"},
+        {[](json& j) { j["points"][4]["name"] = "L5_top_left"; }, "expected 'T2_top_left'"},
+    };
+    for (const auto& [mutate, fragment] : cases) {
+        json j = good;
+        mutate(j);
+        expect_error(j, fragment);
+    }
 }
