@@ -1,0 +1,79 @@
+// Revision pipeline as a chain of asynchronous model runs. One RevisionRun object holds the state of a single
+// revision and is kept alive by the callbacks that capture it.
+#include "keybot/engine/pipeline.hpp"
+
+#include <future>
+
+#include "keybot/core/error.hpp"
+#include "pipeline_run.hpp"
+
+namespace keybot::engine {
+
+bool is_user_point(const AnnotatedPoint& p) {
+    return p.provenance == Provenance::user_placed || p.provenance == Provenance::user_confirmed;
+}
+
+Models load_models(const std::string& dir, const SessionOptions& options, const std::string& suffix) {
+    Models m;
+    m.refiner = open_session_file(dir + "/refiner" + suffix + ".onnx", options);
+    m.detector = open_session_file(dir + "/detector" + suffix + ".onnx", options);
+    m.corrector = open_session_file(dir + "/corrector" + suffix + ".onnx", options);
+    return m;
+}
+
+Pipeline::Pipeline(Models& models, PipelineOptions options, const Schema& schema)
+    : models_(models), options_(options), schema_(schema) {
+    if (!models.refiner || !models.detector || !models.corrector) throw Error("pipeline: a model is missing");
+    if (options.rounds < 0) throw Error("pipeline: rounds must be >= 0");
+    geometry_ = validate_model(models.refiner->info(), Role::refiner, schema_);
+    for (auto [session, role] : {std::pair{models.detector.get(), Role::detector}, std::pair{models.corrector.get(), Role::corrector}}) {
+        const ModelGeometry g = validate_model(session->info(), role, schema_);
+        if (g.input_width != geometry_.input_width || g.input_height != geometry_.input_height)
+            throw Error("model '" + session->info().label + "' (" + to_string(role) + "): input size " +
+                        std::to_string(g.input_width) + "x" + std::to_string(g.input_height) + " differs from the refiner's " +
+                        std::to_string(geometry_.input_width) + "x" + std::to_string(geometry_.input_height));
+    }
+}
+
+PreparedImage Pipeline::prepare(const Image& original) const {
+    return prepare_image(original, geometry_.input_width, geometry_.input_height);
+}
+
+PreparedImage Pipeline::prepare(const std::vector<std::uint8_t>& encoded_image) const { return prepare(decode_image(encoded_image)); }
+
+void Pipeline::revise_async(const PreparedImage& image, std::vector<AnnotatedPoint> current, RevisionCallback done) const {
+    start_revision_run(models_, options_, schema_.size(), image, std::move(current), std::move(done), /*refine_only=*/false);
+}
+
+void Pipeline::refine_async(const PreparedImage& image, std::vector<AnnotatedPoint> current, RevisionCallback done) const {
+    start_revision_run(models_, options_, schema_.size(), image, std::move(current), std::move(done), /*refine_only=*/true);
+}
+
+namespace {
+template <typename Start>
+Revision wait_for(Start start) {
+    std::promise<Revision> promise;
+    auto future = promise.get_future();
+    start([&promise](Revision r) { promise.set_value(std::move(r)); });
+    Revision r = future.get();
+    if (!r.ok()) throw Error(r.error);
+    return r;
+}
+}  // namespace
+
+Revision Pipeline::revise(const PreparedImage& image, std::vector<AnnotatedPoint> current) const {
+    return wait_for([&](RevisionCallback cb) { revise_async(image, std::move(current), std::move(cb)); });
+}
+
+Revision Pipeline::refine(const PreparedImage& image, std::vector<AnnotatedPoint> current) const {
+    return wait_for([&](RevisionCallback cb) { refine_async(image, std::move(current), std::move(cb)); });
+}
+
+void Pipeline::apply_user_correction(Document& document, const PreparedImage& image, int index, Point position) const {
+    std::vector<AnnotatedPoint> next = document.points();
+    if (index < 0 || index >= static_cast<int>(next.size())) throw Error("correction: point index " + std::to_string(index) + " out of range");
+    next[index] = AnnotatedPoint{position.x, position.y, Provenance::user_placed, 0.0};
+    document.set_points(revise(image, std::move(next)).points);  // one undo step for the whole correction
+}
+
+}  // namespace keybot::engine
