@@ -1,0 +1,109 @@
+"""Check the int8 / fp16 ONNX variants against the fp32 ONNX on the validation images:
+keypoints must stay within 0.5 input px (max over all points and images); also fp32 ONNX vs torch.
+
+    /usr/bin/python3 -m models.train.check --config default [--dir models]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+import numpy as np
+import torch
+
+from .config import get_config
+from .onnx_torch import OnnxTorch
+
+TOL_PX = 0.5
+TOL_PROB = 0.05  # detector: max |error_prob difference|
+
+
+def val_inputs(cfg, n=0):
+    from .data import Dataset
+    ds = Dataset(cfg, os.path.join(os.path.dirname(cfg.out_dir()), "cache"), log=lambda *_: None)
+    _, va = ds.split(cfg)
+    if n:
+        va = va[:n]
+    return ds, va
+
+
+def run_role(m, role, img, xy, mask):
+    if role == "refiner":
+        return m(image=img, hint_xy=xy, hint_mask=mask)[0]
+    if role == "detector":
+        return m(image=img, xy=xy)[0]
+    return m(image=img, xy=xy, trust_mask=mask)[0]
+
+
+def check_all(cfg, out, log=print, roles=("refiner", "detector", "corrector"), n=0):
+    from .train import load_model
+    ds, va = val_inputs(cfg, n or cfg.max_val_images)
+    rng = np.random.RandomState(0)
+    res = {}
+    ok_all = {}
+    models = {r: {v: OnnxTorch(os.path.join(out, f"{r}{s}.onnx")) for v, s in (("fp32", ""), ("int8", ".int8"),
+                                                                               ("fp16", ".fp16"))}
+              for r in roles}
+    ref_key = "refiner" if os.path.exists(os.path.join(out, "refiner.onnx")) else None
+    if ref_key and ref_key not in models:
+        models[ref_key] = {"fp32": OnnxTorch(os.path.join(out, "refiner.onnx"))}
+    for role in roles:
+        try:
+            tm, _ = load_model(cfg, role, models[role]["fp32"].meta.get("keybot.checkpoint", "final"))
+        except FileNotFoundError:
+            tm = None
+        diffs = {"int8": [], "fp16": [], "torch": []}
+        for i in va:
+            img = ds.images[i][None, None].astype(np.float32) / 255.0
+            gt = ds.pts[i][None]
+            mask = (rng.rand(1, 68) < 0.1).astype(np.float32)
+            if role == "refiner":
+                xy = gt + rng.normal(0, 0.5, gt.shape).astype(np.float32)
+            elif ref_key:
+                xy = run_role(models[ref_key]["fp32"], "refiner", img, gt, np.zeros((1, 68), np.float32))
+            else:
+                xy = gt
+            if role == "corrector":
+                mask = (rng.rand(1, 68) < 0.7).astype(np.float32)
+            base = run_role(models[role]["fp32"], role, img, xy, mask)
+            for v in ("int8", "fp16"):
+                o = run_role(models[role][v], role, img, xy, mask)
+                diffs[v].append(np.abs(o - base).max() if role == "detector"
+                                else np.linalg.norm(o - base, axis=-1).max())
+            if tm is not None:
+                with torch.no_grad():
+                    args = [torch.from_numpy(img), torch.from_numpy(xy)] + ([] if role == "detector"
+                                                                             else [torch.from_numpy(mask)])
+                    t = tm(*args)[0].numpy()
+                diffs["torch"].append(np.abs(t - base).max())
+        r = {k: {"max": float(np.max(v)), "mean": float(np.mean(v))} for k, v in diffs.items() if v}
+        unit = "probability" if role == "detector" else "input px (radial)"
+        tol = TOL_PROB if role == "detector" else TOL_PX
+        ok = all(r[v]["max"] <= tol for v in ("int8", "fp16"))
+        ok_all[role] = ok
+        res[role] = {"unit": unit, "images": len(va), "diff_vs_fp32_onnx": r, "pass": ok}
+        log(f"[check] {role}: {json.dumps(r)} ({unit}) {'PASS' if ok else 'FAIL'}")
+    path = os.path.join(out, "check.json")
+    old = json.load(open(path)) if os.path.exists(path) else {}
+    old.setdefault("roles", {}).update(res)
+    old.update({"tolerance_px": TOL_PX, "tolerance_prob": TOL_PROB})
+    with open(path, "w") as f:
+        json.dump(old, f, indent=1)
+    return ok_all
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", default="default")
+    ap.add_argument("--dir", default=None)
+    ap.add_argument("--n", type=int, default=0)
+    a = ap.parse_args(argv)
+    cfg = get_config(a.config)
+    torch.set_num_threads(1)
+    from .config import REPO_MODELS
+    check_all(cfg, a.dir or REPO_MODELS, n=a.n)
+
+
+if __name__ == "__main__":
+    main()

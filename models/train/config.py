@@ -1,0 +1,86 @@
+"""Training presets. Budgets are wall-clock minutes; the LR schedule is cosine over the budget."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass, field
+
+DATA_DIR = os.environ.get("KEYBOT_DATA_DIR", "/work/shared/data/aasce/training")
+TRAIN_DIR = os.environ.get("KEYBOT_TRAIN_DIR", os.path.expanduser("~/.cache/keybot/train"))
+REPO_MODELS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SPLIT_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "split.json")
+VERSION = "0.1.0"
+
+
+@dataclass
+class StageConfig:
+    minutes: float = 60.0          # wall-clock budget
+    batch: int = 8
+    lr: float = 2e-3
+    weight_decay: float = 1e-4
+    warmup_frac: float = 0.02
+    ckpt_minutes: float = 4.0      # checkpoint period
+    eval_minutes: float = 10.0     # quick validation period
+    init_from_refiner: bool = True  # detector/corrector start from the refiner weights
+
+
+@dataclass
+class Config:
+    name: str = "default"
+    seed: int = 1234
+    threads: int = 2
+    height: int = 512
+    width: int = 256
+    # encoder widths at stride 2, 4, 8, 16, 32; width 0 at stride 2 = 4x4 patchify stem (CPU preset)
+    widths: tuple = (0, 24, 48, 96, 160)
+    dec_width: int = 24                     # decoder width at stride 4 (heatmap resolution)
+    hint_sigma: float = 8.0                 # input px, Gaussian used to render hints / xy
+    target_sigma: float = 2.0               # heatmap px, Gaussian target for the CE loss
+    val_fraction: float = 0.15              # of patients
+    error_threshold: float = 10.0           # input px: a point is an error for the detector above this
+    max_hints: int = 8
+    p_no_hint: float = 0.3
+    p_iterative: float = 0.5                # RITM-style clicks on the model's own worst points
+    w_heatmap: float = 1.0
+    w_coord: float = 0.1                    # L1 in input px
+    w_morph: float = 0.05                   # L1 on neighbour difference vectors, input px
+    refiner: StageConfig = field(default_factory=lambda: StageConfig(minutes=90))
+    detector: StageConfig = field(default_factory=lambda: StageConfig(minutes=30, lr=1e-3))
+    corrector: StageConfig = field(default_factory=lambda: StageConfig(minutes=40, lr=1e-3))
+    max_val_images: int = 0                 # 0 = all validation images in the final evaluation
+
+    def stage(self, role: str) -> StageConfig:
+        return getattr(self, role)
+
+    def out_dir(self) -> str:
+        return os.path.join(TRAIN_DIR, self.name)
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=1)
+
+
+def get_config(name: str) -> Config:
+    if name == "default":
+        return Config()
+    if name == "gpu":
+        return Config(name="gpu", widths=(24, 48, 96, 160, 256), dec_width=64, threads=8,
+                      refiner=StageConfig(minutes=120, batch=16),
+                      detector=StageConfig(minutes=40, batch=16, lr=1e-3),
+                      corrector=StageConfig(minutes=60, batch=16, lr=1e-3))
+    if name == "smoke":
+        return Config(name="smoke",
+                      refiner=StageConfig(minutes=0.6, batch=4, ckpt_minutes=0.3, eval_minutes=0.5),
+                      detector=StageConfig(minutes=0.3, batch=4, lr=1e-3, ckpt_minutes=0.3, eval_minutes=0.5),
+                      corrector=StageConfig(minutes=0.3, batch=4, lr=1e-3, ckpt_minutes=0.3, eval_minutes=0.5),
+                      max_val_images=6)
+    if os.path.isfile(name):
+        with open(name) as f:
+            d = json.load(f)
+        for k in ("refiner", "detector", "corrector"):
+            if k in d:
+                d[k] = StageConfig(**d[k])
+        if "widths" in d:
+            d["widths"] = tuple(d["widths"])
+        return Config(**d)
+    raise SystemExit(f"unknown config {name!r} (default|gpu|smoke|path.json)")

@@ -1,0 +1,166 @@
+"""Export trained checkpoints to ONNX (opset 13, batch 1, fp32) per the model contract, then write
+the int8 and fp16 variants (quantize.py) and check them (check.py).
+
+    /usr/bin/python3 -m models.train.export --config default [--which final|last|auto] [--out models]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+import torch
+import torch.nn as nn
+
+from . import net
+from .config import VERSION, get_config
+from .data import N_PTS
+
+
+# int8 fallback: Conv weights kept float32 when the check fails (most sensitive first)
+SKIP_LEVELS = [(), ("m.trunk.head.1.weight", "m.trunk.stem.0.weight"),
+               ("m.trunk.head.1.weight", "m.trunk.stem.0.weight", "m.trunk.head.0.0.weight", "m.trunk.hint.weight",
+                "m.trunk.r2.a.0.weight", "m.trunk.r2.b.weight")]
+
+
+class FirstOutput(nn.Module):
+    """The contract's single output: the first element of the model's tuple."""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, *inputs):
+        return self.m(*inputs)[0]
+
+
+SPEC = {
+    "refiner": (FirstOutput, ["image", "hint_xy", "hint_mask"], ["xy"]),
+    "detector": (FirstOutput, ["image", "xy"], ["error_prob"]),
+    # ONNX values are single-assignment: the output cannot share the input's name "xy"
+    "corrector": (FirstOutput, ["image", "xy", "trust_mask"], ["xy_out"]),
+}
+
+
+def example_inputs(cfg, role):
+    img = torch.rand(1, 1, cfg.height, cfg.width)
+    xy = torch.rand(1, N_PTS, 2) * torch.tensor([cfg.width, cfg.height])
+    m = (torch.rand(1, N_PTS) < 0.2).float()
+    return {"refiner": (img, xy, m), "detector": (img, xy), "corrector": (img, xy, m)}[role]
+
+
+def count_macs(model, inputs):
+    macs = [0]
+
+    def hook(mod, inp, out):
+        k = mod.weight[0].numel()
+        macs[0] += out.numel() * k
+
+    hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, nn.Conv2d)]
+    with torch.no_grad():
+        model(*inputs)
+    for h in hs:
+        h.remove()
+    return macs[0]
+
+
+def set_meta(model_proto, cfg, role, extra=None):
+    meta = {
+        "keybot.schema": "aasce_spine_68",
+        "keybot.input_height": str(cfg.height),
+        "keybot.input_width": str(cfg.width),
+        "keybot.role": role,
+        "keybot.version": VERSION,
+        "keybot.coords": "input-tensor pixels, pixel centres at integer coordinates; "
+                         "x_orig = (x + 0.5) * orig_width / input_width - 0.5",
+        "keybot.point_order": "AASCE: 17 vertebrae T1..L5, corners TL,TR,BL,BR (image left/right)",
+        "keybot.config": cfg.name,
+    }
+    if role == "detector":
+        meta["keybot.error_threshold_px"] = str(cfg.error_threshold)
+    meta.update(extra or {})
+    del model_proto.metadata_props[:]
+    for k, v in meta.items():
+        e = model_proto.metadata_props.add()
+        e.key, e.value = k, v
+
+
+def export_role(cfg, role, model, path, extra_meta=None):
+    import onnx
+    wrap_cls, ins, outs = SPEC[role]
+    model = model.to(memory_format=torch.contiguous_format).eval()
+    wrap = wrap_cls(model).eval()
+    inputs = example_inputs(cfg, role)
+    torch.onnx.export(wrap, inputs, path, input_names=ins, output_names=outs, opset_version=13,
+                      do_constant_folding=True)
+    mp = onnx.load(path)
+    onnx.checker.check_model(mp)
+    set_meta(mp, cfg, role, extra_meta)
+    onnx.save(mp, path)
+    return mp
+
+
+def export_all(cfg, out, which="final", log=print, roles=("refiner", "detector", "corrector"), check_n=0,
+               placeholder=False):
+    from .train import load_model
+    from .quantize import quantize_file
+    from .check import check_all
+    os.makedirs(out, exist_ok=True)
+    info = {}
+    for role in roles:
+        tag = which
+        try:
+            model, ck = load_model(cfg, role, which)
+        except FileNotFoundError:
+            if not placeholder or role == "refiner":
+                log(f"[export] no {which} checkpoint for {role}")
+                continue
+            # preliminary file with the right contract: trunk from the refiner, untrained role head
+            from .train import init_from_refiner
+            model = net.build(role, cfg)
+            init_from_refiner(cfg, model, log, "final" if os.path.exists(
+                os.path.join(cfg.out_dir(), "refiner", "final.pt")) else "last")
+            model.eval()
+            ck, tag = {"elapsed": 0, "step": 0}, "placeholder"
+        macs = count_macs(model, example_inputs(cfg, role))
+        extra = {"keybot.train_minutes": f"{ck.get('elapsed', 0) / 60:.1f}", "keybot.train_steps": str(ck.get("step", 0)),
+                 "keybot.checkpoint": tag}
+        path = os.path.join(out, f"{role}.onnx")
+        export_role(cfg, role, model, path, extra)
+        quantize_file(path, os.path.join(out, f"{role}.fp16.onnx"), "fp16")
+        for level, skip in enumerate(SKIP_LEVELS):
+            quantize_file(path, os.path.join(out, f"{role}.int8.onnx"), "int8", skip=skip)
+            if check_all(cfg, out, log=log, roles=[role], n=check_n)[role]:
+                break
+            nxt = SKIP_LEVELS[level + 1] if level + 1 < len(SKIP_LEVELS) else "nothing more"
+            log(f"[export] {role}: int8 outside tolerance; next try keeps {nxt} in fp32")
+        info[role] = {"int8_fp32_layers": list(skip), "params": net.n_params(model), "macs": macs,
+                      "train_minutes": ck.get("elapsed", 0) / 60,
+                      "steps": ck.get("step", 0), "checkpoint": tag,
+                      "bytes": {v: os.path.getsize(os.path.join(out, f"{role}{s}.onnx"))
+                                for v, s in (("fp32", ""), ("int8", ".int8"), ("fp16", ".fp16"))}}
+        log(f"[export] {role}: {info[role]}")
+    with open(os.path.join(out, "export_info.json"), "w") as f:
+        json.dump(info, f, indent=1)
+    return info
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", default="default")
+    ap.add_argument("--which", default="final", choices=["final", "last", "auto"])
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--roles", default="refiner,detector,corrector")
+    ap.add_argument("--placeholder", action="store_true",
+                    help="roles without a checkpoint: export the refiner trunk with an untrained head")
+    ap.add_argument("--check-n", type=int, default=0, help="check on the first n validation images (0 = all)")
+    a = ap.parse_args(argv)
+    cfg = get_config(a.config)
+    torch.set_num_threads(1)
+    from .config import REPO_MODELS
+    out = a.out or REPO_MODELS
+    export_all(cfg, out, a.which, roles=tuple(a.roles.split(",")), check_n=a.check_n, placeholder=a.placeholder)
+
+
+if __name__ == "__main__":
+    main()
