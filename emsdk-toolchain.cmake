@@ -46,4 +46,5 @@ if(DEFINED ENV{KEYBOT_DEPS})
 else()
   set(_keybot_deps "$ENV{HOME}/.cache/keybot")
 endif()
-list(APPEND CMAKE_FIND_ROOT_PATH "${_keybot_deps}/sdl2-wasm")
+# Prepended: Emscripten's sysroot has its own SDL2 config (the -sUSE_SDL=2 port), which must not win.
+list(PREPEND CMAKE_FIND_ROOT_PATH "${_keybot_deps}/sdl2-wasm")

@@ -1,0 +1,229 @@
+// KeyBot annotator entry point: SDL2 window + OpenGL context, Dear ImGui, and ONE frame function driven by a
+// loop natively and by emscripten_set_main_loop_arg in the browser (as in Dear ImGui's example_sdl_opengl3).
+//
+// Desktop options (for smoke tests and scripting):
+//   keybot_app [--image FILE] [--screenshot OUT.png] [--frames N] [--size WxH]
+// --screenshot renders N frames (default 3), saves the last one as PNG and exits (status 1 on failure).
+#include <SDL.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <string>
+
+#include "app.hpp"
+#include "gl.hpp"
+#include "imgui.h"
+#include "imgui_impl_opengl3.h"
+#include "imgui_impl_sdl.h"
+#include "platform.hpp"
+#include "ui.hpp"
+
+#if defined(__EMSCRIPTEN__)
+#include <emscripten.h>
+#endif
+
+namespace keybot::app {
+
+namespace {
+
+App* g_app = nullptr;
+
+struct Options {
+    std::string image;
+    std::string screenshot;
+    int frames = 3;
+    int width = 1280, height = 800;
+};
+
+struct Context {
+    SDL_Window* window = nullptr;
+    SDL_GLContext gl = nullptr;
+    App app;
+    UiState ui;
+    Options options;
+    int exit_code = 0;
+};
+
+bool parse_options(int argc, char** argv, Options& o) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        const bool has_value = i + 1 < argc;
+        if (arg == "--image" && has_value) o.image = argv[++i];
+        else if (arg == "--screenshot" && has_value) o.screenshot = argv[++i];
+        else if (arg == "--frames" && has_value) o.frames = std::max(1, std::atoi(argv[++i]));
+        else if (arg == "--size" && has_value) {
+            if (std::sscanf(argv[++i], "%dx%d", &o.width, &o.height) != 2 || o.width <= 0 || o.height <= 0) return false;
+        } else if (arg.rfind("--", 0) != 0 && o.image.empty()) o.image = arg;  // `keybot_app FILE`
+        else return false;
+    }
+    return true;
+}
+
+void handle_events(Context& ctx) {
+    SDL_Event event;
+    while (SDL_PollEvent(&event)) {
+        ImGui_ImplSDL2_ProcessEvent(&event);
+        if (event.type == SDL_QUIT) ctx.app.quit = true;
+        if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
+            event.window.windowID == SDL_GetWindowID(ctx.window))
+            ctx.app.quit = true;
+        if (event.type == SDL_DROPFILE) {  // desktop drag-and-drop (the browser's goes through keybot-bridge.js)
+            ctx.app.state.load_image_file(event.drop.file);
+            SDL_free(event.drop.file);
+        }
+    }
+}
+
+// The canvas follows the browser window (no-op natively, where the user resizes the window).
+void follow_target_size(SDL_Window* window) {
+    int tw = 0, th = 0, w = 0, h = 0;
+    if (!platform_target_window_size(&tw, &th)) return;
+    SDL_GetWindowSize(window, &w, &h);
+    if (tw != w || th != h) SDL_SetWindowSize(window, tw, th);
+}
+
+void sync_image(App& app) {
+    if (app.uploaded_generation == app.state.image_generation()) return;
+    app.uploaded_generation = app.state.image_generation();
+    if (const LoadedImage* img = app.state.image()) {
+        app.renderer.upload(*img);
+        app.viewer.set_image_size(img->image.width, img->image.height);
+    }
+}
+
+void render(Context& ctx) {
+    const ImGuiIO& io = ImGui::GetIO();
+    FramebufferInfo fb;
+    SDL_GL_GetDrawableSize(ctx.window, &fb.width, &fb.height);
+    fb.scale_x = io.DisplayFramebufferScale.x;
+    fb.scale_y = io.DisplayFramebufferScale.y;
+    glViewport(0, 0, fb.width, fb.height);
+    glClearColor(0.11f, 0.12f, 0.14f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ctx.app.renderer.draw(ctx.app.viewer, ctx.app.state.display(), fb);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ++ctx.app.frame;
+    ctx.app.capture.capture_if_requested(fb.width, fb.height, ctx.app.frame);
+}
+
+// Desktop --screenshot: request a capture on the last frame, then save it and stop.
+void screenshot_step(Context& ctx) {
+    const Options& o = ctx.options;
+    if (o.screenshot.empty()) return;
+    if (int(ctx.app.frame) + 1 == o.frames) ctx.app.capture.request();
+    if (!ctx.app.capture.ready()) return;
+    try {
+        ctx.app.capture.write_png(o.screenshot);
+        std::printf("keybot_app: saved %dx%d screenshot to %s\n", ctx.app.capture.width(), ctx.app.capture.height(),
+                    o.screenshot.c_str());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "keybot_app: %s\n", e.what());
+        ctx.exit_code = 1;
+    }
+    ctx.app.quit = true;
+}
+
+void frame(void* arg) {
+    Context& ctx = *static_cast<Context*>(arg);
+    handle_events(ctx);
+    follow_target_size(ctx.window);
+    const unsigned generation = ctx.app.state.image_generation(), errors = ctx.app.state.error_count();
+    sync_image(ctx.app);
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplSDL2_NewFrame();
+    ImGui::NewFrame();
+    if (!ctx.options.screenshot.empty()) screenshot_step(ctx);
+    draw_ui(ctx.app, ctx.ui);
+    ImGui::Render();
+    render(ctx);
+    SDL_GL_SwapWindow(ctx.window);
+
+    if (ctx.app.frame == 1 || generation != ctx.app.state.image_generation() || errors != ctx.app.state.error_count())
+        platform_notify_state_changed();
+}
+
+bool init_window(Context& ctx) {
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
+        std::fprintf(stderr, "keybot: SDL_Init failed: %s\n", SDL_GetError());
+        return false;
+    }
+#if defined(__EMSCRIPTEN__)
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);  // WebGL2
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
+#else
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
+    SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 3);
+#endif
+    SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
+    SDL_GL_SetAttribute(SDL_GL_DEPTH_SIZE, 0);
+    SDL_GL_SetAttribute(SDL_GL_STENCIL_SIZE, 0);
+    SDL_SetHint(SDL_HINT_MOUSE_FOCUS_CLICKTHROUGH, "1");
+    const auto flags = SDL_WindowFlags(SDL_WINDOW_OPENGL | SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    ctx.window = SDL_CreateWindow("KeyBot", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, ctx.options.width,
+                                  ctx.options.height, flags);
+    if (ctx.window) ctx.gl = SDL_GL_CreateContext(ctx.window);
+    if (!ctx.window || !ctx.gl) {
+        std::fprintf(stderr, "keybot: cannot create an OpenGL 3.3 / WebGL2 window: %s\n", SDL_GetError());
+        return false;
+    }
+    SDL_GL_MakeCurrent(ctx.window, ctx.gl);
+    SDL_GL_SetSwapInterval(ctx.options.screenshot.empty() ? 1 : 0);
+    return true;
+}
+
+void init_imgui(Context& ctx) {
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr;  // no settings file (the browser has no filesystem)
+    ImGui::StyleColorsDark();
+    ImGui_ImplSDL2_InitForOpenGL(ctx.window, ctx.gl);
+    ImGui_ImplOpenGL3_Init(kGlslVersion);
+}
+
+}  // namespace
+
+App* current_app() { return g_app; }
+
+}  // namespace keybot::app
+
+int main(int argc, char** argv) {
+    using namespace keybot::app;
+    auto* ctx = new Context;  // lives for the whole run (the browser's main loop outlives main())
+    if (!parse_options(argc, argv, ctx->options)) {
+        std::fprintf(stderr, "usage: keybot_app [--image FILE] [--screenshot OUT.png] [--frames N] [--size WxH]\n");
+        return 2;
+    }
+    if (!init_window(*ctx)) return 1;
+    init_imgui(*ctx);
+    std::string error;
+    if (!ctx->app.renderer.init(&error)) {
+        std::fprintf(stderr, "keybot: %s\n", error.c_str());
+        return 1;
+    }
+    g_app = &ctx->app;
+    if (!ctx->options.image.empty() && !ctx->app.state.load_image_file(ctx->options.image) &&
+        !ctx->options.screenshot.empty())
+        return 1;
+
+#if defined(__EMSCRIPTEN__)
+    emscripten_set_main_loop_arg(frame, ctx, 0, true);  // does not return
+#else
+    while (!ctx->app.quit) frame(ctx);
+    const int code = ctx->exit_code;
+    g_app = nullptr;
+    ctx->app.renderer.destroy();
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplSDL2_Shutdown();
+    ImGui::DestroyContext();
+    SDL_GL_DeleteContext(ctx->gl);
+    SDL_DestroyWindow(ctx->window);
+    SDL_Quit();
+    delete ctx;
+    return code;
+#endif
+}

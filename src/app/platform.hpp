@@ -1,0 +1,13 @@
+#pragma once
+// The few things that differ between the browser and the desktop, behind one interface.
+namespace keybot::app {
+
+// Browser: opens the page's file picker (web/keybot-bridge.js). Desktop: returns false (the UI shows a
+// path prompt instead).
+bool platform_open_file_picker();
+// Browser: tells the page that the app state changed (status line, window.keybot listeners). Desktop: no-op.
+void platform_notify_state_changed();
+// Browser: the size the canvas should have (the page's viewport, CSS pixels). Desktop: false.
+bool platform_target_window_size(int* width, int* height);
+
+}  // namespace keybot::app
