@@ -55,7 +55,8 @@ if(NOT EXISTS "${_ort_stage}/.staged")
   file(CREATE_LINK "libonnxruntime.so.1" "${_ort_stage}/lib/libonnxruntime.so" SYMBOLIC)
   if(KEYBOT_CUDA)
     # The CUDA provider libraries are loaded by libonnxruntime.so.1 at run time (dlopen from its directory);
-    # they need CUDA 12 + cuDNN 9 on the machine, which is checked when a session asks for CUDA.
+    # they need the CUDA 13 runtime (libcudart/libcublas/libcublasLt .so.13, libcurand.so.10) and the driver
+    # (libcuda.so.1) on the machine, which is checked when a session asks for CUDA.
     keybot_ort_fetch(com.github.asus4.onnxruntime.linux-x64-gpu
       2b459e0c17f340c92970c10ed86de4f37a3009f93c14053e6ad4334cbb6be412 _ort_gpu_pkg
       "package/${_ort_linux}/libonnxruntime_providers_shared.so" "package/${_ort_linux}/libonnxruntime_providers_cuda.so")
