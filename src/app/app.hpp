@@ -1,21 +1,42 @@
 #pragma once
-// Everything one running annotator owns. The main loop (main.cpp) drives it; ui.cpp draws it; web_api.cpp
-// exposes it to JavaScript.
+// Everything one running annotator owns. The main loop (main.cpp) drives it; ui.cpp draws it; annotator.cpp
+// edits it; web_api.cpp exposes it to JavaScript.
+#include <cstdint>
+#include <string>
+
 #include "app_state.hpp"
 #include "frame_capture.hpp"
 #include "image_renderer.hpp"
+#include "inference.hpp"
 #include "viewer.hpp"
 
 namespace keybot::app {
+
+// What the canvas shows besides the points.
+struct Overlays {
+    bool quads = true;          // vertebra outlines + labels
+    bool cobb = true;           // Cobb end-vertebra lines and angles
+    bool error_probability = false;  // teaching: circle size/colour = the detector's error probability
+};
 
 struct App {
     AppState state;
     Viewer viewer;
     ImageRenderer renderer;
     FrameCapture capture;
+    Inference inference;
+    Overlays overlays;
     unsigned uploaded_generation = 0;  // image generation on the GPU
     unsigned frame = 0;                // frames rendered so far
     bool quit = false;
+    // Revision runs: tickets are handed out in order; finished_ticket = the newest ticket whose run has ended
+    // (applied, superseded or failed). The API's movePoint() waits for its ticket.
+    std::uint64_t next_ticket = 1;
+    std::uint64_t finished_ticket = 0;
+    double last_latency_ms = -1.0;     // last correction: release -> all points updated
+    double last_predict_ms = -1.0;     // last full prediction
+    std::string autosave_dir;          // native autosave folder ("" = off)
+    bool autosave_enabled = true;
 };
 
 // The one App of this process (set by main); web_api.cpp and platform callbacks reach it through this.

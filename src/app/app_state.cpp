@@ -5,6 +5,8 @@
 #include <exception>
 #include <new>
 
+#include <nlohmann/json.hpp>
+
 #include "keybot/core/error.hpp"
 #include "keybot/core/file_io.hpp"
 
@@ -23,7 +25,7 @@ std::unique_ptr<LoadedImage> make_loaded_image(Image image, const std::string& n
     return loaded;
 }
 
-// Full data range for now (window/level controls come later); a flat image gets a one-step window.
+// The full data range; a flat image gets a one-step window.
 DisplaySettings full_range(const LoadedImage& loaded) {
     const float scale = loaded.image.max_value;
     DisplaySettings d;
@@ -32,17 +34,79 @@ DisplaySettings full_range(const LoadedImage& loaded) {
     return d;
 }
 
+std::unique_ptr<LoadedImage> decode(const std::vector<std::uint8_t>& bytes, const std::string& name) {
+    Image image = decode_image(bytes.data(), bytes.size());
+    if (image.empty()) throw Error("the file contains no pixels");
+    return make_loaded_image(std::move(image), name);
+}
+
+std::string megabytes(std::size_t bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f MB", double(bytes) / (1024.0 * 1024.0));
+    return buf;
+}
+
 }  // namespace
 
-bool AppState::load_image(const std::uint8_t* data, std::size_t size, const std::string& name) {
+bool is_reviewed(const AnnotatedPoint& p) {
+    return p.provenance == Provenance::user_placed || p.provenance == Provenance::user_confirmed;
+}
+
+int reviewed_count(const ImageEntry& e) {
+    if (!e.doc || !e.has_points) return 0;
+    return int(std::count_if(e.doc->points().begin(), e.doc->points().end(), is_reviewed));
+}
+
+int flagged_count(const ImageEntry& e) {
+    if (!e.doc || !e.has_points) return 0;
+    return int(std::count_if(e.doc->points().begin(), e.doc->points().end(),
+                             [](const AnnotatedPoint& p) { return p.provenance == Provenance::flagged; }));
+}
+
+bool AppState::load_image(const std::uint8_t* data, std::size_t size, const std::string& name,
+                          const std::string& annotation_json, const std::string& source_path) {
     const std::string shown = name.empty() ? std::string("(unnamed)") : name;
     try {
-        Image image = decode_image(data, size);
-        if (image.empty()) throw Error("the file contains no pixels");
-        image_ = make_loaded_image(std::move(image), shown);
-        display_ = full_range(*image_);
+        if (size > kMaxFileBytes)
+            throw Error("the file is " + megabytes(size) + "; KeyBot opens files up to " + megabytes(kMaxFileBytes));
+        std::vector<std::uint8_t> bytes(data, data + size);
+        const std::string key = content_hash(data, size) + "-" + shown;
+        for (int i = 0; i < image_count(); ++i) {
+            if (entries_[i]->key == key && entries_[i]->bytes == bytes) {
+                if (!select(i)) return false;
+                error_.clear();
+                return true;
+            }
+        }
+        auto loaded = decode(bytes, shown);
+        auto entry = std::make_unique<ImageEntry>();
+        entry->id = next_id_++;
+        entry->key = key;
+        entry->name = shown;
+        entry->source_path = source_path;
+        entry->width = loaded->image.width;
+        entry->height = loaded->image.height;
+        entry->bit_depth = loaded->bit_depth;
+        entry->display = full_range(*loaded);
+        entry->doc = std::make_unique<Document>(aasce_spine(), ImageInfo{shown, entry->width, entry->height});
+        if (!annotation_json.empty()) {
+            try {
+                restore_autosave(*entry, annotation_json);
+            } catch (const std::exception& e) {
+                set_error("The saved annotation of \"" + shown + "\" could not be restored (" + e.what() +
+                          "); the image is open without it.");
+            }
+        }
+        entry->bytes = std::move(bytes);
+        if (ImageEntry* previous = active()) {
+            previous->loaded.reset();  // only the open image keeps its pixels
+        }
+        entry->loaded = std::move(loaded);
+        entries_.push_back(std::move(entry));
+        active_ = image_count() - 1;
         ++image_generation_;
-        error_.clear();
+        ++changes_;
+        if (annotation_json.empty()) error_.clear();
         return true;
     } catch (const std::bad_alloc&) {
         set_error("Could not open \"" + shown + "\": not enough memory for this image.");
@@ -55,12 +119,57 @@ bool AppState::load_image(const std::uint8_t* data, std::size_t size, const std:
 bool AppState::load_image_file(const std::string& path) {
     try {
         const auto bytes = read_file_bytes(path);
-        return load_image(bytes.data(), bytes.size(), base_name(path));
+        return load_image(bytes.data(), bytes.size(), base_name(path), {}, path);
     } catch (const std::exception& e) {
         set_error(e.what());
         return false;
     }
 }
+
+const LoadedImage* AppState::image() const {
+    const ImageEntry* e = active();
+    return e ? e->loaded.get() : nullptr;
+}
+
+ImageEntry* AppState::find(std::uint64_t id) {
+    for (auto& e : entries_)
+        if (e->id == id) return e.get();
+    return nullptr;
+}
+
+bool AppState::select(int i) {
+    if (i < 0 || i >= image_count()) return false;
+    if (i == active_) return true;
+    ImageEntry& next = *entries_[i];
+    try {
+        if (!next.loaded) next.loaded = decode(next.bytes, next.name);
+    } catch (const std::bad_alloc&) {
+        set_error("Could not show \"" + next.name + "\": not enough memory.");
+        return false;
+    } catch (const std::exception& e) {
+        set_error("Could not show \"" + next.name + "\": " + e.what());
+        return false;
+    }
+    if (ImageEntry* previous = active()) previous->loaded.reset();
+    active_ = i;
+    ++image_generation_;
+    ++changes_;
+    return true;
+}
+
+void AppState::clear() {
+    entries_.clear();
+    active_ = -1;
+    ++image_generation_;
+    ++changes_;
+}
+
+int AppState::done_count() const {
+    return int(std::count_if(entries_.begin(), entries_.end(), [](const auto& e) { return e->done; }));
+}
+
+DisplaySettings& AppState::display() { return active() ? active()->display : no_display_; }
+const DisplaySettings& AppState::display() const { return active() ? active()->display : no_display_; }
 
 void AppState::set_error(const std::string& message) {
     error_ = message;
@@ -71,6 +180,43 @@ void AppState::set_error(const std::string& message) {
 std::string base_name(const std::string& path) {
     const auto slash = path.find_last_of("/\\");
     return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string content_hash(const std::uint8_t* data, std::size_t size) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (std::size_t i = 0; i < size; ++i) h = (h ^ data[i]) * 1099511628211ull;
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+std::string autosave_json(const ImageEntry& e) {
+    nlohmann::json root = {{"keybot_autosave", 1}, {"name", e.name}, {"done", e.done}, {"has_points", e.has_points}};
+    root["annotation"] = nlohmann::json::parse(to_json(*e.doc));
+    return root.dump();
+}
+
+void restore_autosave(ImageEntry& e, const std::string& text) {
+    nlohmann::json root;
+    try {
+        root = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& err) {
+        throw Error(std::string("malformed JSON: ") + err.what());
+    }
+    bool done = false, has_points = true;
+    std::string doc_text = text;
+    if (root.is_object() && root.contains("keybot_autosave")) {
+        if (!root.contains("annotation") || !root["annotation"].is_object()) throw Error("the autosave has no annotation");
+        done = root.value("done", false);
+        has_points = root.value("has_points", true);
+        doc_text = root["annotation"].dump();
+    }
+    Document doc = document_from_json(doc_text, aasce_spine());
+    if (doc.image().width != e.width || doc.image().height != e.height)
+        throw Error("it was made for a " + std::to_string(doc.image().width) + " x " + std::to_string(doc.image().height) + " image");
+    e.doc = std::make_unique<Document>(std::move(doc));
+    e.done = done;
+    e.has_points = has_points;
 }
 
 }  // namespace keybot::app

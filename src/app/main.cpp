@@ -2,8 +2,12 @@
 // loop natively and by emscripten_set_main_loop_arg in the browser (as in Dear ImGui's example_sdl_opengl3).
 //
 // Desktop options (for smoke tests and scripting):
-//   keybot_app [--image FILE] [--screenshot OUT.png] [--frames N] [--size WxH]
+//   keybot_app [--image FILE]... [--screenshot OUT.png] [--frames N] [--size WxH] [--models DIR|none]
+//              [--threads N] [--autosave-dir DIR|none] [--script FILE]
 // --screenshot renders N frames (default 3), saves the last one as PNG and exits (status 1 on failure).
+// --models: the folder with refiner/detector/corrector.onnx (default: $KEYBOT_MODELS, else the source tree's
+// models/ when it holds all three, else tests/fixtures/models). --script: see script.hpp.
+// Started without images or a script, the app reopens the last session's images (autosave folder).
 #include <SDL.h>
 
 #include <algorithm>
@@ -12,13 +16,19 @@
 #include <exception>
 #include <string>
 
+#include "annotator.hpp"
 #include "app.hpp"
 #include "gl.hpp"
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
 #include "platform.hpp"
+#include "script.hpp"
 #include "ui.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <vector>
 
 #if defined(__EMSCRIPTEN__)
 #include <emscripten.h>
@@ -31,8 +41,12 @@ namespace {
 App* g_app = nullptr;
 
 struct Options {
-    std::string image;
+    std::vector<std::string> images;
     std::string screenshot;
+    std::string script;
+    std::string models;  // "" = search, "none" = no models
+    std::string autosave_dir = "default";
+    int threads = 0;
     int frames = 3;
     int width = 1280, height = 800;
 };
@@ -43,6 +57,7 @@ struct Context {
     App app;
     UiState ui;
     Options options;
+    std::unique_ptr<ScriptRunner> script;
     int exit_code = 0;
 };
 
@@ -50,12 +65,16 @@ bool parse_options(int argc, char** argv, Options& o) {
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         const bool has_value = i + 1 < argc;
-        if (arg == "--image" && has_value) o.image = argv[++i];
+        if (arg == "--image" && has_value) o.images.push_back(argv[++i]);
         else if (arg == "--screenshot" && has_value) o.screenshot = argv[++i];
+        else if (arg == "--script" && has_value) o.script = argv[++i];
+        else if (arg == "--models" && has_value) o.models = argv[++i];
+        else if (arg == "--autosave-dir" && has_value) o.autosave_dir = argv[++i];
+        else if (arg == "--threads" && has_value) o.threads = std::max(0, std::atoi(argv[++i]));
         else if (arg == "--frames" && has_value) o.frames = std::max(1, std::atoi(argv[++i]));
         else if (arg == "--size" && has_value) {
             if (std::sscanf(argv[++i], "%dx%d", &o.width, &o.height) != 2 || o.width <= 0 || o.height <= 0) return false;
-        } else if (arg.rfind("--", 0) != 0 && o.image.empty()) o.image = arg;  // `keybot_app FILE`
+        } else if (arg.rfind("--", 0) != 0) o.images.push_back(arg);  // `keybot_app FILE...`
         else return false;
     }
     return true;
@@ -70,7 +89,7 @@ void handle_events(Context& ctx) {
             event.window.windowID == SDL_GetWindowID(ctx.window))
             ctx.app.quit = true;
         if (event.type == SDL_DROPFILE) {  // desktop drag-and-drop (the browser's goes through keybot-bridge.js)
-            ctx.app.state.load_image_file(event.drop.file);
+            open_image_file(ctx.app, event.drop.file);
             SDL_free(event.drop.file);
         }
     }
@@ -90,6 +109,11 @@ void sync_image(App& app) {
     if (const LoadedImage* img = app.state.image()) {
         app.renderer.upload(*img);
         app.viewer.set_image_size(img->image.width, img->image.height);
+        const SavedView& v = app.state.active()->view;  // back to an image seen before: its pan/zoom
+        if (v.valid && !v.fitted) app.viewer.set_view(v.zoom, v.center);
+    } else {
+        app.renderer.clear_image();
+        app.viewer.clear();
     }
 }
 
@@ -130,6 +154,13 @@ void frame(void* arg) {
     handle_events(ctx);
     follow_target_size(ctx.window);
     const unsigned generation = ctx.app.state.image_generation(), errors = ctx.app.state.error_count();
+    const unsigned changes = ctx.app.state.changes();
+    const std::uint64_t finished = ctx.app.finished_ticket;
+    poll(ctx.app);
+    if (ctx.script && !ctx.script->step(ctx.app)) {
+        ctx.exit_code = ctx.script->failed() ? 1 : ctx.exit_code;
+        ctx.app.quit = true;
+    }
     sync_image(ctx.app);
 
     ImGui_ImplOpenGL3_NewFrame();
@@ -141,7 +172,8 @@ void frame(void* arg) {
     render(ctx);
     SDL_GL_SwapWindow(ctx.window);
 
-    if (ctx.app.frame == 1 || generation != ctx.app.state.image_generation() || errors != ctx.app.state.error_count())
+    if (ctx.app.frame == 1 || generation != ctx.app.state.image_generation() || errors != ctx.app.state.error_count() ||
+        changes != ctx.app.state.changes() || finished != ctx.app.finished_ticket)
         platform_notify_state_changed();
 }
 
@@ -176,6 +208,50 @@ bool init_window(Context& ctx) {
     return true;
 }
 
+#if !defined(__EMSCRIPTEN__)
+std::string find_models(const Options& o) {
+    if (!o.models.empty()) return o.models;
+    if (const char* env = std::getenv("KEYBOT_MODELS"); env && *env) return env;
+    const std::string source = KEYBOT_SOURCE_DIR;
+    for (const std::string dir : {source + "/models", source + "/tests/fixtures/models"}) {
+        bool all = true;
+        for (const char* role : {"refiner", "detector", "corrector"}) all &= std::filesystem::exists(dir + "/" + role + ".onnx");
+        if (all) return dir;
+    }
+    return "none";
+}
+#endif
+
+// Models, autosave folder, images (or the last session), script. False: a required input failed.
+bool start_session(Context& ctx) {
+    App& app = ctx.app;
+    const Options& o = ctx.options;
+#if defined(__EMSCRIPTEN__)
+    app.autosave_dir.clear();  // the browser autosaves to IndexedDB (web/autosave.js)
+    (void)o;  // models: keybot-bridge.js fetches them and hands them over (keybot_load_model) once the page is up
+    return true;
+#else
+    app.autosave_dir = o.autosave_dir == "default" ? default_autosave_dir() : o.autosave_dir == "none" ? "" : o.autosave_dir;
+    const std::string models = find_models(o);
+    if (models != "none") {
+        if (app.inference.load_dir(models, o.threads)) std::printf("keybot_app: models from %s (%s)\n", models.c_str(), app.inference.backend().c_str());
+        else app.state.set_error("The models could not be loaded: " + app.inference.message());
+    }
+    for (const auto& image : o.images)
+        if (!open_image_file(app, image) && (!o.screenshot.empty() || !o.script.empty())) return false;
+    if (!o.script.empty()) {
+        try {
+            ctx.script = std::make_unique<ScriptRunner>(o.script);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "keybot_app: %s\n", e.what());
+            return false;
+        }
+    }
+    if (o.images.empty() && o.script.empty() && o.screenshot.empty()) restore_native_session(app);
+    return true;
+#endif
+}
+
 void init_imgui(Context& ctx) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -195,7 +271,8 @@ int main(int argc, char** argv) {
     using namespace keybot::app;
     auto* ctx = new Context;  // lives for the whole run (the browser's main loop outlives main())
     if (!parse_options(argc, argv, ctx->options)) {
-        std::fprintf(stderr, "usage: keybot_app [--image FILE] [--screenshot OUT.png] [--frames N] [--size WxH]\n");
+        std::fprintf(stderr, "usage: keybot_app [--image FILE]... [--screenshot OUT.png] [--frames N] [--size WxH] "
+                             "[--models DIR|none] [--threads N] [--autosave-dir DIR|none] [--script FILE]\n");
         return 2;
     }
     if (!init_window(*ctx)) return 1;
@@ -206,14 +283,13 @@ int main(int argc, char** argv) {
         return 1;
     }
     g_app = &ctx->app;
-    if (!ctx->options.image.empty() && !ctx->app.state.load_image_file(ctx->options.image) &&
-        !ctx->options.screenshot.empty())
-        return 1;
+    if (!start_session(*ctx)) return 1;
 
 #if defined(__EMSCRIPTEN__)
     emscripten_set_main_loop_arg(frame, ctx, 0, true);  // does not return
 #else
     while (!ctx->app.quit) frame(ctx);
+    autosave_flush(ctx->app);
     const int code = ctx->exit_code;
     g_app = nullptr;
     ctx->app.renderer.destroy();

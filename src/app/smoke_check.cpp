@@ -1,6 +1,9 @@
 // Helper of the native screenshot smoke test (smoke_test.cmake):
 //   keybot_app_smoke_check make-input IN.pgm    writes a 16-bit test image
 //   keybot_app_smoke_check verify OUT.png       checks that the app's screenshot shows it
+//   keybot_app_smoke_check verify-overlay OUT.png   the scripted session's screenshot: the image plus the
+//                                               annotation (predicted points cyan, the corrected one green,
+//                                               vertebra outlines, Cobb lines)
 // The image (16-bit, values 1000..4000 so the full-range display maps them to black..white):
 // left half dark, right half bright, plus a bright square in the top-left quarter (orientation check).
 #include <cstdio>
@@ -10,6 +13,9 @@
 
 #include "keybot/core/file_io.hpp"
 #include "keybot/core/image.hpp"
+
+#include <cstdlib>
+#include <stb/stb_image.h>
 
 namespace {
 
@@ -70,6 +76,37 @@ int verify(const std::string& path) {
     return 0;
 }
 
+// Counts pixels close to an RGB colour.
+long count_color(const std::vector<std::uint8_t>& rgb, int r, int g, int b, int tol) {
+    long n = 0;
+    for (std::size_t i = 0; i + 2 < rgb.size(); i += 3)
+        if (std::abs(rgb[i] - r) <= tol && std::abs(rgb[i + 1] - g) <= tol && std::abs(rgb[i + 2] - b) <= tol) ++n;
+    return n;
+}
+
+int verify_overlay(const std::string& path) {
+    const auto bytes = keybot::read_file_bytes(path);
+    int w = 0, h = 0, channels = 0;
+    unsigned char* data = stbi_load_from_memory(bytes.data(), int(bytes.size()), &w, &h, &channels, 3);
+    if (!data) {
+        std::fprintf(stderr, "FAILED: %s is not a readable PNG\n", path.c_str());
+        return 1;
+    }
+    std::vector<std::uint8_t> rgb(data, data + std::size_t(w) * h * 3);
+    stbi_image_free(data);
+    const long cyan = count_color(rgb, 0, 200, 255, 12), green = count_color(rgb, 60, 230, 90, 12),
+               magenta = count_color(rgb, 255, 80, 200, 12), black = count_color(rgb, 0, 0, 0, 6),
+               white = count_color(rgb, 255, 255, 255, 4);
+    std::printf("screenshot %dx%d: predicted-cyan %ld, user-green %ld, cobb-magenta %ld, black %ld, white %ld px\n", w, h,
+                cyan, green, magenta, black, white);
+    if (cyan < 100 || green < 10 || black < w * h / 50 || white < w * h / 50) {
+        std::fprintf(stderr, "FAILED: the image with its predicted and corrected points is not visible\n");
+        return 1;
+    }
+    std::puts("screenshot shows the image and the annotation");
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,10 +114,11 @@ int main(int argc, char** argv) {
         const std::string mode = argc == 3 ? argv[1] : "";
         if (mode == "make-input") { make_input(argv[2]); return 0; }
         if (mode == "verify") return verify(argv[2]);
+        if (mode == "verify-overlay") return verify_overlay(argv[2]);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "FAILED: %s\n", e.what());
         return 1;
     }
-    std::fprintf(stderr, "usage: keybot_app_smoke_check make-input IN.pgm | verify OUT.png\n");
+    std::fprintf(stderr, "usage: keybot_app_smoke_check make-input IN.pgm | verify OUT.png | verify-overlay OUT.png\n");
     return 2;
 }

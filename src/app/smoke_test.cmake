@@ -1,21 +1,109 @@
-# Native app smoke test (ctest app_native_screenshot): runs keybot_app under a virtual X server on a generated
-# 16-bit image, saves a screenshot and checks it shows the image.
-# cmake -DAPP=... -DCHECK=... -DXVFB_RUN=... -DWORK=dir -P smoke_test.cmake
+# Native app tests under a virtual X server (cmake -DAPP=... -DCHECK=... -DXVFB_RUN=... -DWORK=dir -P smoke_test.cmake):
+#   default (ctest app_native_screenshot): a generated 16-bit image, no models; the screenshot must show it.
+#   -DMODE=scripted -DMODELS=dir (ctest app_native_scripted): the same image with the fixture models, driven by
+#   a --script (see src/app/script.hpp): prediction, a correction that keeps the dragged point exactly, undo /
+#   redo restoring exactly, confirm, exports in every format and their reimport, autosave restore on reopen,
+#   and a screenshot that must show the image with its annotation.
+file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 set(_in "${WORK}/pattern16.pgm")
 set(_out "${WORK}/screenshot.png")
-file(REMOVE "${_out}")
 execute_process(COMMAND "${CHECK}" make-input "${_in}" RESULT_VARIABLE _rc)
 if(NOT _rc EQUAL 0)
   message(FATAL_ERROR "could not write the test image")
 endif()
-execute_process(
-  COMMAND "${XVFB_RUN}" -a -s "-screen 0 1024x768x24" "${APP}" --image "${_in}" --screenshot "${_out}" --frames 5 --size 800x600
-  RESULT_VARIABLE _rc TIMEOUT 90)
-if(NOT _rc EQUAL 0 OR NOT EXISTS "${_out}")
-  message(FATAL_ERROR "keybot_app --screenshot failed (exit ${_rc})")
+
+if(NOT MODE STREQUAL "scripted")
+  execute_process(
+    COMMAND "${XVFB_RUN}" -a -s "-screen 0 1024x768x24" "${APP}" --image "${_in}" --screenshot "${_out}" --frames 5
+            --size 800x600 --models none --autosave-dir none
+    RESULT_VARIABLE _rc TIMEOUT 90)
+  if(NOT _rc EQUAL 0 OR NOT EXISTS "${_out}")
+    message(FATAL_ERROR "keybot_app --screenshot failed (exit ${_rc})")
+  endif()
+  execute_process(COMMAND "${CHECK}" verify "${_out}" RESULT_VARIABLE _rc)
+  if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "the screenshot ${_out} does not show the test image")
+  endif()
+  return()
 endif()
-execute_process(COMMAND "${CHECK}" verify "${_out}" RESULT_VARIABLE _rc)
+
+# Session 1: predict, correct, undo/redo, confirm, export, import back, screenshot.
+file(WRITE "${WORK}/session1.txt" "
+wait
+expect-points 68
+expect-images 1
+remember
+move 5 150.25 60.5
+wait
+expect-point 5 150.25 60.5
+expect-provenance 5 user_placed
+undo
+expect-same
+redo
+expect-point 5 150.25 60.5
+select 5
+nudge 1 0
+wait
+expect-point 5 151.25 60.5
+nudge -1 0
+wait
+confirm 9
+expect-provenance 9 user_confirmed
+export json ${WORK}/out.keybot.json
+export coco ${WORK}/out.coco.json
+export aasce ${WORK}/out.landmarks.csv
+export aasce-filenames ${WORK}/out.filenames.csv
+remember
+move 20 10 10
+wait
+import ${WORK}/out.keybot.json
+expect-same
+move 20 10 10
+wait
+import ${WORK}/out.coco.json
+expect-same
+import ${WORK}/out.landmarks.csv
+expect-points 68
+expect-provenance 20 user_confirmed
+undo
+expect-same
+done
+expect-done 1
+fit
+screenshot ${_out}
+")
+execute_process(
+  COMMAND "${XVFB_RUN}" -a -s "-screen 0 1024x768x24" "${APP}" --image "${_in}" --models "${MODELS}" --threads 1
+          --autosave-dir "${WORK}/autosave" --size 1000x700 --script "${WORK}/session1.txt"
+  RESULT_VARIABLE _rc OUTPUT_VARIABLE _log ERROR_VARIABLE _log TIMEOUT 120)
+message("${_log}")
+if(NOT _rc EQUAL 0 OR NOT EXISTS "${_out}")
+  message(FATAL_ERROR "scripted session 1 failed (exit ${_rc})")
+endif()
+execute_process(COMMAND "${CHECK}" verify-overlay "${_out}" RESULT_VARIABLE _rc)
 if(NOT _rc EQUAL 0)
-  message(FATAL_ERROR "the screenshot ${_out} does not show the test image")
+  message(FATAL_ERROR "the screenshot ${_out} does not show the image with its annotation")
+endif()
+foreach(_f out.keybot.json out.coco.json out.landmarks.csv out.filenames.csv autosave/session.json)
+  if(NOT EXISTS "${WORK}/${_f}")
+    message(FATAL_ERROR "${_f} was not written")
+  endif()
+endforeach()
+
+# Session 2: a new process opening the same image gets the autosaved work back (point 5 where it was put).
+file(WRITE "${WORK}/session2.txt" "
+wait
+expect-points 68
+expect-point 5 150.25 60.5
+expect-provenance 9 user_confirmed
+expect-done 1
+")
+execute_process(
+  COMMAND "${XVFB_RUN}" -a -s "-screen 0 1024x768x24" "${APP}" --image "${_in}" --models "${MODELS}" --threads 1
+          --autosave-dir "${WORK}/autosave" --size 800x600 --script "${WORK}/session2.txt"
+  RESULT_VARIABLE _rc OUTPUT_VARIABLE _log ERROR_VARIABLE _log TIMEOUT 120)
+message("${_log}")
+if(NOT _rc EQUAL 0)
+  message(FATAL_ERROR "scripted session 2 (autosave restore) failed (exit ${_rc})")
 endif()

@@ -5,10 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <string>
 
+#include "annotator.hpp"
 #include "app.hpp"
 #include "imgui.h"
+#include "keybot/core/cobb_ends.hpp"
+#include "keybot/core/file_io.hpp"
 #include "platform.hpp"
 
 namespace keybot::app {
@@ -18,11 +22,14 @@ namespace {
 constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing;
 constexpr double kWheelZoomStep = 1.15;
-constexpr const char* kErrorPopup = "Could not open image";
-constexpr const char* kOpenPopup = "Open image";
+constexpr double kHitRadius = 10.0;  // screen px around a point that grab it
+constexpr float kSidePanelWidth = 270.0f;
+constexpr const char* kErrorPopup = "KeyBot";
+constexpr const char* kPathPopup = "Path";
 
 // ImGui 1.86 with the SDL backend indexes keys by SDL scancode.
-bool key_pressed(SDL_Scancode key) { return ImGui::IsKeyPressed(key, false); }
+bool key_pressed(SDL_Scancode key, bool repeat = false) { return ImGui::IsKeyPressed(key, repeat); }
+bool key_down(SDL_Scancode key) { return ImGui::IsKeyDown(key); }
 
 void begin_panel(const char* name, ImVec2 pos, ImVec2 size, ImGuiWindowFlags extra_flags = 0) {
     ImGui::SetNextWindowPos(pos);
@@ -30,27 +37,88 @@ void begin_panel(const char* name, ImVec2 pos, ImVec2 size, ImGuiWindowFlags ext
     ImGui::Begin(name, nullptr, kPanelFlags | extra_flags);
 }
 
+void open_image_dialog(UiState& ui) {
+    if (!platform_open_file_picker()) ui.show_prompt = UiState::Prompt::open_image;
+}
+void import_dialog(UiState& ui) {
+    if (!platform_open_annotation_picker()) ui.show_prompt = UiState::Prompt::import_annotation;
+}
+
 void draw_toolbar(App& app, UiState& ui, float height) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     begin_panel("##toolbar", vp->Pos, ImVec2(vp->Size.x, height));
-    if (ImGui::Button("Open image...")) {
-        if (!platform_open_file_picker()) ui.show_path_prompt = true;
-    }
+    if (ImGui::Button("Open image...")) open_image_dialog(ui);
+    ImGui::SameLine();
+    const ImageEntry* e = app.state.active();
+    ImGui::BeginDisabled(!e);
+    if (ImGui::Button("Import annotation...")) import_dialog(ui);
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!e || !e->has_points);
+    ImGui::TextDisabled("|");
+    ImGui::SameLine();
+    ImGui::TextUnformatted("Export:");
+    ImGui::SameLine();
+    if (ImGui::Button("JSON")) export_to_file(app, "json");
+    ImGui::SameLine();
+    if (ImGui::Button("AASCE CSV")) export_to_file(app, "aasce");
+    ImGui::SameLine();
+    if (ImGui::Button("COCO")) export_to_file(app, "coco");
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::TextDisabled("|");
     ImGui::SameLine();
     ImGui::BeginDisabled(!app.viewer.has_image());
     if (ImGui::Button("Fit (F)")) app.viewer.fit();
     ImGui::SameLine();
     if (ImGui::Button("1:1")) app.viewer.set_view(1.0, app.viewer.center());
-    ImGui::SameLine();
-    ImGui::Checkbox("Invert (I)", &app.state.display().invert);
     ImGui::EndDisabled();
     ImGui::End();
 }
 
-// The image area: an invisible button catching the mouse; the image itself is drawn by ImageRenderer.
-void draw_viewer(App& app, ImVec2 pos, ImVec2 size) {
+void handle_keys(App& app) {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) return;
+    ImageEntry* e = app.state.active();
+    if (!e) return;
+    const bool ctrl = io.KeyCtrl || io.KeySuper;
+    if (ctrl && key_pressed(SDL_SCANCODE_Z, true)) {
+        if (io.KeyShift) redo(app); else undo(app);
+        return;
+    }
+    if (ctrl && key_pressed(SDL_SCANCODE_Y, true)) {
+        redo(app);
+        return;
+    }
+    if (ctrl) return;
+    if (key_pressed(SDL_SCANCODE_F)) app.viewer.fit();
+    if (key_pressed(SDL_SCANCODE_I)) e->display.invert = !e->display.invert;
+    if (key_pressed(SDL_SCANCODE_N)) next_flagged(app);
+    if (key_pressed(SDL_SCANCODE_C) && e->selected >= 0) confirm_point(app, e->selected);
+    if (key_pressed(SDL_SCANCODE_D)) set_done(app, app.state.active_index(), !e->done);
+    if (key_pressed(SDL_SCANCODE_E)) app.overlays.error_probability = !app.overlays.error_probability;
+    if (key_pressed(SDL_SCANCODE_ESCAPE)) e->selected = -1;
+    if (key_pressed(SDL_SCANCODE_PAGEDOWN)) select_image(app, std::min(app.state.active_index() + 1, app.state.image_count() - 1));
+    if (key_pressed(SDL_SCANCODE_PAGEUP)) select_image(app, std::max(app.state.active_index() - 1, 0));
+    if (key_pressed(SDL_SCANCODE_TAB) && e->has_points) {
+        const int n = e->doc->schema().size();
+        e->selected = ((e->selected < 0 ? (io.KeyShift ? 0 : -1) : e->selected) + (io.KeyShift ? n - 1 : 1)) % n;
+    }
+    const double step = io.KeyShift ? 10.0 : 1.0;
+    if (e->selected >= 0) {
+        double dx = 0, dy = 0;
+        if (key_pressed(SDL_SCANCODE_LEFT, true)) dx -= step;
+        if (key_pressed(SDL_SCANCODE_RIGHT, true)) dx += step;
+        if (key_pressed(SDL_SCANCODE_UP, true)) dy -= step;
+        if (key_pressed(SDL_SCANCODE_DOWN, true)) dy += step;
+        if (dx != 0 || dy != 0) nudge_selected(app, dx, dy);
+    }
+}
+
+// The image area: an invisible button catching the mouse; the image itself is drawn by ImageRenderer, the
+// annotation on top with this window's draw list.
+void draw_viewer(App& app, UiState& ui, ImVec2 pos, ImVec2 size) {
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
-    // Transparent and always behind the toolbar, status bar and popups: the image shows through.
     begin_panel("##viewer", pos, size,
                 ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse);
     ImGui::PopStyleVar();
@@ -60,24 +128,220 @@ void draw_viewer(App& app, ImVec2 pos, ImVec2 size) {
                                ImGuiButtonFlags_MouseButtonMiddle);
     const ImGuiIO& io = ImGui::GetIO();
     Viewer& viewer = app.viewer;
-    if (viewer.has_image()) {
-        if (ImGui::IsItemHovered() && io.MouseWheel != 0.0f)
-            viewer.zoom_at(std::pow(kWheelZoomStep, io.MouseWheel), {io.MousePos.x, io.MousePos.y});
-        // Pan: drag with any button (left-drag will become "pan with Space held" once keypoints take clicks).
-        if (ImGui::IsItemActive() && (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f)) {
-            viewer.pan({io.MouseDelta.x, io.MouseDelta.y});
+    ImageEntry* e = app.state.active();
+    if (viewer.has_image() && e) {
+        const Point mouse{io.MousePos.x, io.MousePos.y};
+        const bool hovered = ImGui::IsItemHovered();
+        if (hovered && io.MouseWheel != 0.0f) viewer.zoom_at(std::pow(kWheelZoomStep, io.MouseWheel), mouse);
+        const bool space = key_down(SDL_SCANCODE_SPACE) && !io.WantTextInput;
+
+        // Press: left on a point = drag it; Space+left, middle, right = pan; Shift+right = window/level.
+        if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && !space) {
+            const int hit = hit_test(app, *e, mouse, kHitRadius);
+            e->selected = hit;
+            if (hit >= 0) {
+                const AnnotatedPoint& p = e->shown_points()[hit];
+                ui.drag = CanvasDrag{hit, {p.x, p.y}, {p.x, p.y}};
+                ui.drag_press_mouse = mouse;
+            }
+        }
+        if (hovered && (ImGui::IsMouseClicked(ImGuiMouseButton_Middle) || ImGui::IsMouseClicked(ImGuiMouseButton_Right) ||
+                        (space && ImGui::IsMouseClicked(ImGuiMouseButton_Left)))) {
+            if (io.KeyShift && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) ui.leveling = true;
+            else ui.panning = true;
+        }
+        if (ui.drag.index >= 0) {
+            // The point follows the mouse by its movement since the press (no jump to the cursor).
+            ui.drag.position = ui.drag.start + (mouse - ui.drag_press_mouse) * (1.0 / viewer.zoom());
+            ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+            if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+                const CanvasDrag done = ui.drag;
+                ui.drag = CanvasDrag{};
+                if (done.position != done.start) correct_point(app, done.index, done.position);
+            }
+        } else if (ui.panning) {
+            if (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f) viewer.pan({io.MouseDelta.x, io.MouseDelta.y});
             ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
+            if (!ImGui::IsMouseDown(ImGuiMouseButton_Left) && !ImGui::IsMouseDown(ImGuiMouseButton_Middle) &&
+                !ImGui::IsMouseDown(ImGuiMouseButton_Right))
+                ui.panning = false;
+        } else if (ui.leveling) {
+            // Horizontal: window width, vertical: level (centre), in normalized units per screen px.
+            DisplaySettings& d = e->display;
+            const float level = 0.5f * (d.window_low + d.window_high) + io.MouseDelta.y * 0.002f;
+            const float width = std::clamp((d.window_high - d.window_low) * std::pow(1.01f, io.MouseDelta.x), 0.002f, 2.0f);
+            d.window_low = level - 0.5f * width;
+            d.window_high = level + 0.5f * width;
+            if (!ImGui::IsMouseDown(ImGuiMouseButton_Right)) ui.leveling = false;
+        } else if (hovered && hit_test(app, *e, mouse, kHitRadius) >= 0) {
+            ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
         }
-        if (!io.WantTextInput) {
-            if (key_pressed(SDL_SCANCODE_F)) viewer.fit();
-            if (key_pressed(SDL_SCANCODE_I)) app.state.display().invert = !app.state.display().invert;
-        }
+        handle_keys(app);
+        ImDrawList* draw = ImGui::GetWindowDrawList();
+        draw_annotation(draw, app, *e, ui.drag, ImGui::GetTime());
     } else {
         const char* hint = "Open an image (button above) or drop one here.";
         const ImVec2 text = ImGui::CalcTextSize(hint);
         ImGui::GetWindowDrawList()->AddText(ImVec2(pos.x + (size.x - text.x) * 0.5f, pos.y + (size.y - text.y) * 0.5f),
                                             ImGui::GetColorU32(ImGuiCol_TextDisabled), hint);
     }
+    ImGui::End();
+}
+
+void legend_item(Provenance p) {
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    const float h = ImGui::GetTextLineHeight();
+    draw->AddCircleFilled(ImVec2(at.x + h * 0.5f, at.y + h * 0.5f), h * 0.3f, provenance_color(p), 12);
+    ImGui::Dummy(ImVec2(h, h));
+    ImGui::SameLine();
+    ImGui::TextUnformatted(provenance_label(p));
+}
+
+void draw_images_section(App& app, UiState& ui) {
+    const int n = app.state.image_count();
+    const int done = app.state.done_count();
+    char progress[64];
+    std::snprintf(progress, sizeof progress, "%d of %d done", done, n);
+    ImGui::ProgressBar(n ? float(done) / n : 0.0f, ImVec2(-1, 0), progress);
+    if (ImGui::BeginListBox("##images", ImVec2(-1, ImGui::GetTextLineHeightWithSpacing() * std::clamp(n, 2, 6) + 6))) {
+        for (int i = 0; i < n; ++i) {
+            ImageEntry& e = app.state.entry(i);
+            ImGui::PushID(i);
+            bool d = e.done;
+            if (ImGui::Checkbox("##done", &d)) set_done(app, i, d);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Done (D)");
+            ImGui::SameLine();
+            char label[320];
+            std::snprintf(label, sizeof label, "%s  (%d/%d%s)", e.name.c_str(), reviewed_count(e), e.doc->schema().size(),
+                          e.has_points ? "" : ", no points");
+            if (ImGui::Selectable(label, i == app.state.active_index())) select_image(app, i);
+            ImGui::PopID();
+        }
+        ImGui::EndListBox();
+    }
+    if (ImGui::Button("Open image...")) open_image_dialog(ui);
+    ImGui::SameLine();
+    ImGui::BeginDisabled(n == 0);
+    if (ImGui::Button("New session...")) ui.confirm_new_session = true;
+    ImGui::EndDisabled();
+}
+
+void draw_point_section(App& app) {
+    ImageEntry* e = app.state.active();
+    if (!e) return;
+    if (!e->has_points) {
+        ImGui::TextWrapped(app.inference.ready() ? "Predicting the points..." : "No points yet: the models are not ready.");
+        if (ImGui::Button("Predict")) repredict(app);
+        return;
+    }
+    const auto& pts = e->shown_points();
+    const int reviewed = reviewed_count(*e), flagged = flagged_count(*e);
+    ImGui::Text("Reviewed %d of %d points, %d flagged", reviewed, int(pts.size()), flagged);
+    if (e->selected >= 0 && e->selected < int(pts.size())) {
+        const AnnotatedPoint& p = pts[e->selected];
+        ImGui::Text("%s  (%.1f, %.1f)", e->doc->schema().landmarks[e->selected].c_str(), p.x, p.y);
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(provenance_color(p.provenance)), "%s, error p = %.2f",
+                           provenance_label(p.provenance), p.error_probability);
+    } else {
+        ImGui::TextDisabled("No point selected (click one, Tab, N)");
+    }
+    ImGui::BeginDisabled(flagged == 0);
+    if (ImGui::Button("Next flagged (N)")) next_flagged(app);
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(e->selected < 0);
+    if (ImGui::Button("Confirm (C)")) confirm_point(app, e->selected);
+    ImGui::EndDisabled();
+    ImGui::BeginDisabled(!e->doc->can_undo() && !e->pending_ticket);
+    if (ImGui::Button("Undo")) undo(app);
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!e->doc->can_redo() || e->pending_ticket);
+    if (ImGui::Button("Redo")) redo(app);
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::BeginDisabled(!app.inference.ready());
+    if (ImGui::Button("Predict again")) repredict(app);
+    ImGui::EndDisabled();
+    bool done = e->done;
+    if (ImGui::Checkbox(reviewed == int(pts.size()) ? "Done (D) - all points reviewed" : "Done (D)", &done))
+        set_done(app, app.state.active_index(), done);
+}
+
+void draw_display_section(App& app) {
+    ImageEntry* e = app.state.active();
+    if (!e) return;
+    DisplaySettings& d = e->display;
+    float level = 0.5f * (d.window_low + d.window_high), width = d.window_high - d.window_low;
+    bool changed = ImGui::SliderFloat("Level", &level, 0.0f, 1.0f, "%.3f");
+    changed |= ImGui::SliderFloat("Window", &width, 0.002f, 1.0f, "%.3f", ImGuiSliderFlags_Logarithmic);
+    if (changed) {
+        d.window_low = level - 0.5f * width;
+        d.window_high = level + 0.5f * width;
+    }
+    ImGui::Checkbox("Invert (I)", &d.invert);
+    ImGui::SameLine();
+    if (ImGui::Button("Reset") && e->loaded) {
+        const float scale = e->loaded->image.max_value;
+        d.window_low = e->loaded->min_value / scale;
+        d.window_high = std::max(e->loaded->max_value, e->loaded->min_value + 1.0f) / scale;
+        d.invert = false;
+    }
+    ImGui::Checkbox("Vertebrae", &app.overlays.quads);
+    ImGui::SameLine();
+    ImGui::Checkbox("Cobb", &app.overlays.cobb);
+    ImGui::SameLine();
+    ImGui::Checkbox("Error p (E)", &app.overlays.error_probability);
+}
+
+void draw_cobb_section(const App& app) {
+    const ImageEntry* e = app.state.active();
+    if (!e || !e->has_points) return;
+    std::vector<Point> xy;
+    for (const auto& p : e->shown_points()) xy.push_back({p.x, p.y});
+    try {
+        const CobbEnds ends = cobb_end_vertebrae(xy, e->height);
+        const auto& names = e->doc->schema().group_names;
+        const CobbCurve curves[3] = {ends.main, ends.upper, ends.lower};
+        const char* labels[3] = {"Main ", "Upper", "Lower"};
+        for (int c = 0; c < 3; ++c)
+            ImGui::Text("%s %5.1f deg  %s-%s", labels[c], curves[c].angle, names[curves[c].top].c_str(), names[curves[c].bottom].c_str());
+        ImGui::TextDisabled(ends.angles.s_shaped ? "S-shaped (reference method)" : "C-shaped (reference method)");
+    } catch (const std::exception& err) {
+        ImGui::TextDisabled("Cobb: %s", err.what());
+    }
+}
+
+void draw_models_section(const App& app) {
+    const Inference& inf = app.inference;
+    switch (inf.state()) {
+        case Inference::State::ready:
+            ImGui::Text("Backend: %s, %d thread%s", inf.backend().c_str(), inf.threads(), inf.threads() == 1 ? "" : "s");
+            ImGui::TextDisabled("%s", inf.models_label().c_str());
+            break;
+        case Inference::State::loading: ImGui::TextUnformatted("Loading the models..."); break;
+        case Inference::State::failed:
+            ImGui::PushTextWrapPos(0);
+            ImGui::TextColored(ImVec4(1, 0.6f, 0.4f, 1), "Models not available: %s", inf.message().c_str());
+            ImGui::PopTextWrapPos();
+            break;
+        case Inference::State::none: ImGui::TextDisabled("No models: points can be edited by hand."); break;
+    }
+}
+
+void draw_side_panel(App& app, UiState& ui, ImVec2 pos, ImVec2 size) {
+    begin_panel("##side", pos, size);
+    if (ImGui::CollapsingHeader("Images", ImGuiTreeNodeFlags_DefaultOpen)) draw_images_section(app, ui);
+    if (ImGui::CollapsingHeader("Points", ImGuiTreeNodeFlags_DefaultOpen)) draw_point_section(app);
+    if (ImGui::CollapsingHeader("Cobb angles", ImGuiTreeNodeFlags_DefaultOpen)) draw_cobb_section(app);
+    if (ImGui::CollapsingHeader("Display", ImGuiTreeNodeFlags_DefaultOpen)) draw_display_section(app);
+    if (ImGui::CollapsingHeader("Legend")) {
+        for (Provenance p : {Provenance::predicted, Provenance::flagged, Provenance::model_corrected, Provenance::user_placed,
+                             Provenance::user_confirmed})
+            legend_item(p);
+    }
+    if (ImGui::CollapsingHeader("Models", ImGuiTreeNodeFlags_DefaultOpen)) draw_models_section(app);
     ImGui::End();
 }
 
@@ -89,21 +353,41 @@ std::string cursor_readout(const App& app) {
     const int x = int(std::floor(p.x)), y = int(std::floor(p.y));
     if (x < 0 || y < 0 || x >= img->image.width || y >= img->image.height) return {};
     char buf[96];
-    std::snprintf(buf, sizeof buf, "   |   (%d, %d) = %g", x, y, double(img->image.at(x, y)));
+    std::snprintf(buf, sizeof buf, " | (%d, %d) = %g", x, y, double(img->image.at(x, y)));
     return buf;
+}
+
+std::string engine_readout(const App& app) {
+    char buf[160];
+    const Inference& inf = app.inference;
+    if (inf.state() == Inference::State::ready) {
+        std::snprintf(buf, sizeof buf, " | %s x%d", inf.backend().c_str(), inf.threads());
+    } else {
+        std::snprintf(buf, sizeof buf, " | models: %s", inf.state() == Inference::State::loading ? "loading" : "none");
+    }
+    std::string out = buf;
+    if (app.last_latency_ms >= 0) {
+        std::snprintf(buf, sizeof buf, " | last click %.0f ms", app.last_latency_ms);
+        out += buf;
+    }
+    if (busy(app)) out += " | updating...";
+    return out;
 }
 
 void draw_status_bar(const App& app, ImVec2 pos, ImVec2 size) {
     begin_panel("##status", pos, size);
     if (const LoadedImage* img = app.state.image()) {
-        ImGui::Text("%s   |   %d x %d px, %d-bit   |   zoom %.0f%%%s", img->name.c_str(), img->image.width,
-                    img->image.height, img->bit_depth, app.viewer.zoom() * 100.0, cursor_readout(app).c_str());
+        ImGui::Text("%s | %d x %d px, %d-bit | zoom %.0f%%%s%s", img->name.c_str(), img->image.width, img->image.height,
+                    img->bit_depth, app.viewer.zoom() * 100.0, engine_readout(app).c_str(), cursor_readout(app).c_str());
     } else {
-        ImGui::TextDisabled("No image");
+        ImGui::TextDisabled("No image%s", engine_readout(app).c_str());
     }
     if (!app.state.error().empty()) {
         ImGui::SameLine();
-        ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.35f, 1.0f), "   %s", app.state.error().c_str());
+        ImGui::TextColored(ImVec4(1.0f, 0.4f, 0.35f, 1.0f), "  %s", app.state.error().c_str());
+    } else if (!app.state.notice().empty()) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(0.6f, 0.9f, 1.0f, 1.0f), "  %s", app.state.notice().c_str());
     }
     ImGui::End();
 }
@@ -121,26 +405,86 @@ void draw_error_popup(App& app, UiState& ui) {
     ImGui::EndPopup();
 }
 
-void draw_open_path_popup(App& app, UiState& ui) {
-    if (ui.show_path_prompt) {
-        ImGui::OpenPopup(kOpenPopup);
-        ui.show_path_prompt = false;
+void draw_path_popup(App& app, UiState& ui) {
+    static UiState::Prompt open_for = UiState::Prompt::none;
+    if (ui.show_prompt != UiState::Prompt::none) {
+        open_for = ui.show_prompt;
+        ImGui::OpenPopup(kPathPopup);
+        ui.show_prompt = UiState::Prompt::none;
     }
-    if (!ImGui::BeginPopupModal(kOpenPopup, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-    ImGui::TextUnformatted("Image file (PNG, JPEG, BMP, PGM; 8 or 16 bit), or drop a file onto the window:");
+    if (!ImGui::BeginPopupModal(kPathPopup, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    const bool image = open_for == UiState::Prompt::open_image;
+    ImGui::TextUnformatted(image ? "Image file (PNG, JPEG, BMP, PGM; 8 or 16 bit), or drop a file onto the window:"
+                                 : "Annotation file (KeyBot JSON, COCO JSON or an AASCE landmarks row):");
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 36.0f);
     const bool entered = ImGui::InputText("##path", ui.path, sizeof ui.path, ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::Button("Open") || entered) {
         ImGui::CloseCurrentPopup();
-        app.state.load_image_file(ui.path);
+        if (image) {
+            open_image_file(app, ui.path);
+        } else {
+            try {
+                import_annotation_text(app, read_file_text(ui.path));
+            } catch (const std::exception& err) {
+                app.state.set_error(err.what());
+            }
+        }
     }
     ImGui::SameLine();
     if (ImGui::Button("Cancel") || key_pressed(SDL_SCANCODE_ESCAPE)) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
 }
 
+void draw_new_session_popup(App& app, UiState& ui) {
+    if (ui.confirm_new_session) {
+        ImGui::OpenPopup("New session");
+        ui.confirm_new_session = false;
+    }
+    if (!ImGui::BeginPopupModal("New session", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted("Close every image and forget the autosaved session?\nExport what you need first.");
+    if (ImGui::Button("Close all")) {
+        autosave_clear(app);
+        app.state.clear();
+        app.viewer.clear();
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel") || key_pressed(SDL_SCANCODE_ESCAPE)) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
+std::string stem(const std::string& name) {
+    const auto dot = name.find_last_of('.');
+    return dot == std::string::npos || dot == 0 ? name : name.substr(0, dot);
+}
+
 }  // namespace
+
+void export_to_file(App& app, const std::string& format) {
+    const ImageEntry* e = app.state.active();
+    if (!e) return;
+    try {
+        const std::string base = stem(e->name);
+        std::vector<std::pair<std::string, std::string>> files;  // name, text
+        if (format == "json") files.push_back({base + ".keybot.json", export_annotation(app, "json")});
+        else if (format == "coco") files.push_back({base + ".coco.json", export_annotation(app, "coco")});
+        else if (format == "aasce") {
+            files.push_back({base + ".landmarks.csv", export_annotation(app, "aasce")});
+            files.push_back({base + ".filenames.csv", export_annotation(app, "aasce-filenames")});
+        } else {
+            export_annotation(app, format);  // throws the "unknown format" error
+        }
+        std::string where;
+        for (const auto& [name, text] : files) {
+            const std::string saved = platform_save_text(name, text, e->source_path);
+            where += (where.empty() ? "" : ", ") + saved;
+        }
+        app.state.set_notice("Exported " + where);
+    } catch (const std::exception& err) {
+        app.state.set_error(std::string("Export failed: ") + err.what());
+    }
+}
 
 void draw_ui(App& app, UiState& ui) {
     const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -148,12 +492,16 @@ void draw_ui(App& app, UiState& ui) {
     const float toolbar_h = ImGui::GetFrameHeight() + 2.0f * style.WindowPadding.y;
     const float status_h = ImGui::GetTextLineHeight() + 2.0f * style.WindowPadding.y;
     const float viewer_h = std::max(vp->Size.y - toolbar_h - status_h, 1.0f);
+    const float panel_w = std::min(kSidePanelWidth, vp->Size.x * 0.4f);
+    const float viewer_w = std::max(vp->Size.x - panel_w, 1.0f);
 
-    draw_viewer(app, ImVec2(vp->Pos.x, vp->Pos.y + toolbar_h), ImVec2(vp->Size.x, viewer_h));
+    draw_viewer(app, ui, ImVec2(vp->Pos.x, vp->Pos.y + toolbar_h), ImVec2(viewer_w, viewer_h));
+    draw_side_panel(app, ui, ImVec2(vp->Pos.x + viewer_w, vp->Pos.y + toolbar_h), ImVec2(panel_w, viewer_h));
     draw_toolbar(app, ui, toolbar_h);
     draw_status_bar(app, ImVec2(vp->Pos.x, vp->Pos.y + toolbar_h + viewer_h), ImVec2(vp->Size.x, status_h));
     draw_error_popup(app, ui);
-    draw_open_path_popup(app, ui);
+    draw_path_popup(app, ui);
+    draw_new_session_popup(app, ui);
 }
 
 }  // namespace keybot::app

@@ -1,17 +1,32 @@
 #pragma once
-// The ImGui layer: toolbar, the viewer area (pan/zoom input), status bar, error and open-path dialogs.
+// The ImGui layer: toolbar (files), the canvas (image + annotation, mouse and keyboard editing), the side panel
+// (images and progress, point tools, display, Cobb angles, models), the status bar and the dialogs.
+#include <string>
+
+#include "canvas.hpp"
+
 namespace keybot::app {
 
 struct App;
 
 struct UiState {
-    bool show_path_prompt = false;   // desktop "Open image" (no native file dialog in SDL2)
+    enum class Prompt { none, open_image, import_annotation };
+    Prompt show_prompt = Prompt::none;  // desktop path prompts (no native file dialog in SDL2)
     char path[1024] = {};
-    unsigned shown_error_count = 0;  // errors already announced with a popup
+    unsigned shown_error_count = 0;     // errors already announced with a popup
+    CanvasDrag drag;                    // left-drag of a point
+    Point drag_press_mouse;             // screen position where the drag began
+    bool panning = false;               // Space+left / middle / right drag
+    bool leveling = false;              // Shift+right drag: window/level
+    bool confirm_new_session = false;
 };
 
 // Builds this frame's ImGui windows and applies user input to app (call between ImGui::NewFrame and Render).
-// Sets app.viewer's viewport to the area between toolbar and status bar.
+// Sets app.viewer's viewport to the area between toolbar, side panel and status bar.
 void draw_ui(App& app, UiState& ui);
+
+// Saves the open image's annotation in `format` (json | aasce | coco): a download in the browser, files next
+// to the image natively. Records an error or a notice.
+void export_to_file(App& app, const std::string& format);
 
 }  // namespace keybot::app

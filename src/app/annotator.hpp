@@ -1,0 +1,57 @@
+#pragma once
+// Annotation editing on the open image: predictions, user corrections through the revision pipeline (one undo
+// step each; user points never move), confirm, undo/redo, flagged-point navigation, done marks, import/export
+// and autosave. Used by the UI, the JS API and the native --script runner alike.
+#include <cstdint>
+#include <string>
+
+#include "keybot/core/geometry.hpp"
+
+namespace keybot::app {
+
+struct App;
+struct ImageEntry;
+
+// Opening images: adds the image and restores its autosaved annotation if there is one (native). The first
+// prediction starts from poll() once the models are ready.
+bool open_image_bytes(App& app, const std::uint8_t* data, std::size_t size, const std::string& name,
+                      const std::string& annotation_json = {});
+bool open_image_file(App& app, const std::string& path);
+
+// A user correction of point `index` of the open image to `position` (image px): the point becomes user_placed
+// (or `confirmed` -> user_confirmed), the pipeline revises the others, and the whole result lands in the
+// document as ONE undo step. Returns the ticket (0 when refused: no image / bad index; error recorded).
+std::uint64_t correct_point(App& app, int index, Point position, bool confirmed = false);
+std::uint64_t nudge_selected(App& app, double dx, double dy);
+// Marks the point reviewed as it is (user_confirmed). One undo step; no model run.
+bool confirm_point(App& app, int index);
+// Runs the pipeline again on the current points (user points kept). One undo step.
+std::uint64_t repredict(App& app);
+bool undo(App& app);
+bool redo(App& app);
+// Selects the next flagged point after the selected one (wrapping) and centres the view on it; -1 if none.
+int next_flagged(App& app);
+void select_point(App& app, int index);
+void set_done(App& app, int image, bool done);
+bool select_image(App& app, int image);
+
+// Once per frame: applies finished runs, starts the first prediction of the open image, autosaves.
+void poll(App& app);
+bool busy(const App& app);  // a run in flight
+
+// Formats: "json" (KeyBot document), "aasce" (landmarks.csv row), "aasce-filenames" (filenames.csv row),
+// "coco". Throws keybot::Error (no image, no points, unknown format).
+std::string export_annotation(const App& app, const std::string& format);
+// Imports KeyBot JSON / COCO JSON / an AASCE row into the open image as one undo step. Records the error.
+bool import_annotation_text(App& app, const std::string& text);
+
+// Autosave. Native: one JSON file per image in app.autosave_dir plus session.json (the open images' paths).
+// Browser: IndexedDB through web/autosave.js (image bytes + annotation). Debounced by kAutosaveDelayMs.
+constexpr double kAutosaveDelayMs = 400.0;
+void autosave_flush(App& app);       // saves every changed image now
+void autosave_clear(App& app);       // forgets everything saved (used by "New session")
+std::string default_autosave_dir();  // $KEYBOT_AUTOSAVE_DIR, else $XDG_DATA_HOME/keybot/autosave, else ~/.local/share/...
+// Native: reopens the images of the last session (session.json); returns how many.
+int restore_native_session(App& app);
+
+}  // namespace keybot::app

@@ -1,0 +1,31 @@
+#pragma once
+// The annotation overlay drawn over the image with ImGui's draw list: vertebra quads labelled T1..L5, points
+// coloured by provenance (flagged ones pulse with an orange ring), the selection, Cobb end-vertebra lines with
+// their angles, and the optional error-probability circles.
+#include <vector>
+
+#include "imgui.h"
+#include "keybot/core/document.hpp"
+#include "keybot/core/geometry.hpp"
+
+namespace keybot::app {
+
+struct App;
+struct ImageEntry;
+
+// Provenance colours (also used by the legend).
+ImU32 provenance_color(Provenance p);
+const char* provenance_label(Provenance p);
+
+struct CanvasDrag {
+    int index = -1;          // point being dragged
+    Point start;             // its image position when the drag began
+    Point position;          // where it is now (image px)
+};
+
+// Nearest shown point within `radius` screen px of `screen`, or -1.
+int hit_test(const App& app, const ImageEntry& entry, Point screen, double radius);
+
+void draw_annotation(ImDrawList* draw, const App& app, const ImageEntry& entry, const CanvasDrag& drag, double time_s);
+
+}  // namespace keybot::app

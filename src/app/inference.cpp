@@ -1,0 +1,186 @@
+#include "inference.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+#include <exception>
+#include <thread>
+
+#include "keybot/core/error.hpp"
+
+#if defined(__EMSCRIPTEN__)
+#include <emscripten.h>
+#endif
+
+namespace keybot::app {
+
+double now_ms() {
+#if defined(__EMSCRIPTEN__)
+    return emscripten_get_now();
+#else
+    using namespace std::chrono;
+    return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
+#endif
+}
+
+#if KEYBOT_HAVE_ENGINE
+
+struct Inference::Impl {
+    engine::Models models;
+    std::unique_ptr<engine::Pipeline> pipeline;
+    int opened = 0;
+    std::string backend = "none";
+    mutable std::mutex mutex;  // finished + in_flight (native runs finish on worker threads)
+    std::vector<std::shared_ptr<RevisionJob>> finished;
+    int in_flight = 0;
+    std::vector<std::future<void>> tasks;  // native workers, joined on destruction
+};
+
+Inference::Inference() : impl_(std::make_unique<Impl>()) {}
+
+Inference::~Inference() {
+    for (auto& t : impl_->tasks) t.wait();  // runs reference the models
+}
+
+bool Inference::ready() const { return state_ == State::ready && impl_->pipeline; }
+std::string Inference::backend() const { return impl_->backend; }
+
+void Inference::set_failed(const std::string& message) {
+    state_ = State::failed;
+    message_ = message;
+}
+
+bool Inference::load_dir(const std::string& dir, int threads) {
+#if defined(__EMSCRIPTEN__)
+    (void)dir, (void)threads;
+    set_failed("the browser loads models with load_role_async");
+    return false;
+#else
+    state_ = State::loading;
+    label_ = dir;
+    threads_ = threads > 0 ? threads : int(std::thread::hardware_concurrency());
+    try {
+        engine::SessionOptions options;
+        options.threads = threads;
+        impl_->models = engine::load_models(dir, options);
+        impl_->pipeline = std::make_unique<engine::Pipeline>(impl_->models);
+        impl_->backend = engine::to_string(impl_->models.refiner->provider());
+        state_ = State::ready;
+        message_.clear();
+        return true;
+    } catch (const std::exception& e) {
+        impl_->pipeline.reset();
+        impl_->models = {};
+        set_failed(e.what());
+        return false;
+    }
+#endif
+}
+
+void Inference::load_role_async(int role, std::vector<std::uint8_t> bytes, const std::string& label) {
+    if (role < 0 || role > 2) return;
+    state_ = State::loading;
+    if (label_.empty()) label_ = label;
+    auto opened = [this, role](std::unique_ptr<engine::Session> session, const std::string& error) {
+        if (!session) {
+            set_failed(error);
+            return;
+        }
+        auto& slot = role == 0 ? impl_->models.refiner : role == 1 ? impl_->models.detector : impl_->models.corrector;
+        if (!slot) ++impl_->opened;
+        slot = std::move(session);
+        if (impl_->opened < 3 || state_ == State::failed) return;
+        try {
+            impl_->pipeline = std::make_unique<engine::Pipeline>(impl_->models);
+#if defined(__EMSCRIPTEN__)
+            impl_->backend = impl_->models.refiner->backend();  // "webgpu" | "wasm"
+#else
+            impl_->backend = engine::to_string(impl_->models.refiner->provider());
+#endif
+            state_ = State::ready;
+            message_.clear();
+        } catch (const std::exception& e) {
+            set_failed(e.what());
+        }
+    };
+#if defined(__EMSCRIPTEN__)
+    // The browser cannot block: onnxruntime-web creates the session and calls back from the event loop.
+    engine::open_session_async(std::move(bytes), label, engine::SessionOptions{},
+                               [opened](engine::OpenResult r) { opened(std::move(r.session), r.error); });
+#else
+    try {
+        opened(engine::open_session(bytes, label, engine::SessionOptions{}), {});
+    } catch (const std::exception& e) {
+        opened(nullptr, e.what());
+    }
+#endif
+}
+
+std::shared_ptr<const void> Inference::prepare(const Image& image) const {
+    if (!ready()) throw Error("no models loaded");
+    return std::make_shared<const engine::PreparedImage>(impl_->pipeline->prepare(image));
+}
+
+void Inference::start(std::shared_ptr<RevisionJob> job, std::shared_ptr<const void> prepared) {
+    auto image = std::static_pointer_cast<const engine::PreparedImage>(prepared);
+    Impl* impl = impl_.get();
+    {
+        std::lock_guard<std::mutex> lock(impl->mutex);
+        ++impl->in_flight;
+    }
+    auto finish = [impl, job](engine::Revision r) {
+        job->finished_ms = now_ms();
+        if (r.ok()) job->output = std::move(r.points);
+        else job->error = r.error.empty() ? "the model run failed" : r.error;
+        std::lock_guard<std::mutex> lock(impl->mutex);
+        impl->finished.push_back(job);
+        --impl->in_flight;
+    };
+    const engine::Pipeline* pipeline = impl->pipeline.get();
+#if defined(__EMSCRIPTEN__)
+    pipeline->revise_async(*image, job->input, finish);
+#else
+    // Native sessions complete inline: run on a worker so the frame loop keeps drawing.
+    impl->tasks.erase(std::remove_if(impl->tasks.begin(), impl->tasks.end(), [](std::future<void>& f) {
+                          return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+                      }), impl->tasks.end());
+    impl->tasks.push_back(std::async(std::launch::async, [pipeline, image, job, finish] {
+        try {
+            pipeline->revise_async(*image, job->input, finish);
+        } catch (const std::exception& e) {
+            engine::Revision r;
+            r.error = e.what();
+            finish(std::move(r));
+        }
+    }));
+#endif
+}
+
+std::vector<std::shared_ptr<RevisionJob>> Inference::take_finished() {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    return std::exchange(impl_->finished, {});
+}
+
+int Inference::in_flight() const {
+    std::lock_guard<std::mutex> lock(impl_->mutex);
+    return impl_->in_flight;
+}
+
+#else  // no engine linked (web build before the browser backend exists): corrections move only the point
+
+struct Inference::Impl {};
+Inference::Inference() : impl_(std::make_unique<Impl>()) {}
+Inference::~Inference() = default;
+bool Inference::ready() const { return false; }
+std::string Inference::backend() const { return "none"; }
+void Inference::set_failed(const std::string& message) { state_ = State::failed; message_ = message; }
+bool Inference::load_dir(const std::string&, int) { set_failed("this build has no inference engine"); return false; }
+void Inference::load_role_async(int, std::vector<std::uint8_t>, const std::string&) { set_failed("this build has no inference engine"); }
+std::shared_ptr<const void> Inference::prepare(const Image&) const { throw Error("no inference engine"); }
+void Inference::start(std::shared_ptr<RevisionJob>, std::shared_ptr<const void>) {}
+std::vector<std::shared_ptr<RevisionJob>> Inference::take_finished() { return {}; }
+int Inference::in_flight() const { return 0; }
+
+#endif
+
+}  // namespace keybot::app
