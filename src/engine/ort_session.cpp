@@ -164,6 +164,17 @@ std::unique_ptr<Session> open_session(const std::vector<std::uint8_t>& model_byt
     return std::make_unique<OrtSession>(model_bytes, label, options);
 }
 
+void open_session_async(std::vector<std::uint8_t> model_bytes, std::string label, SessionOptions options,
+                        OpenCallback done) {
+    OpenResult result;
+    try {
+        result.session = open_session(model_bytes, label, options);
+    } catch (const std::exception& e) {
+        result.error = e.what();
+    }
+    done(std::move(result));
+}
+
 std::unique_ptr<Session> open_session_file(const std::string& path, const SessionOptions& options) {
     return open_session(read_file_bytes(path), path, options);
 }

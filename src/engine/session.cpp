@@ -38,6 +38,8 @@ std::string ModelInfo::metadata_value(const std::string& key) const {
     return it == metadata.end() ? std::string() : it->second;
 }
 
+std::string Session::backend() const { return provider() == Provider::cuda ? "cuda" : "cpu"; }
+
 TensorMap Session::run(TensorMap inputs, std::vector<std::string> output_names) {
     // A promise works whether the backend completes inline or on another thread.
     std::promise<RunResult> promise;

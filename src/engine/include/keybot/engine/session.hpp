@@ -64,6 +64,8 @@ public:
     virtual Provider provider() const = 0;
     // Why the provider differs from the one requested (e.g. CUDA unavailable -> CPU); empty otherwise.
     virtual const std::string& provider_note() const = 0;
+    // The execution backend actually used: "cpu" / "cuda" natively, "webgpu" / "wasm" in the browser.
+    virtual std::string backend() const;
 
     // Runs the model on `inputs` and delivers the named outputs to `done`, exactly once. The callback may run
     // before run_async returns (native backend: it completes inline on the caller's thread, so the caller may
@@ -75,8 +77,22 @@ public:
     TensorMap run(TensorMap inputs, std::vector<std::string> output_names);
 };
 
-// Backend factories (native: ONNX Runtime). Errors (unreadable file, corrupt or truncated model, ...) throw
-// keybot::Error naming `label` / `path`.
+// Outcome of opening a session asynchronously: a session, or a non-empty error naming the label.
+struct OpenResult {
+    std::unique_ptr<Session> session;
+    std::string error;
+    bool ok() const { return session != nullptr; }
+};
+using OpenCallback = std::function<void(OpenResult)>;
+
+// Opens a session without blocking; `done` is called exactly once. Native: completes inline (before returning).
+// Browser: the bytes are copied at once, the session is created by onnxruntime-web and `done` runs later from
+// the event loop. The one factory that works on both platforms.
+void open_session_async(std::vector<std::uint8_t> model_bytes, std::string label, SessionOptions options,
+                        OpenCallback done);
+
+// Blocking backend factories, native only (the browser cannot block: calling them there throws keybot::Error).
+// Errors (unreadable file, corrupt or truncated model, ...) throw keybot::Error naming `label` / `path`.
 std::unique_ptr<Session> open_session(const std::vector<std::uint8_t>& model_bytes, const std::string& label,
                                       const SessionOptions& options = {});
 std::unique_ptr<Session> open_session_file(const std::string& path, const SessionOptions& options = {});
