@@ -66,9 +66,12 @@ ${_entries}
 }
 ")
 elseif(MODE STREQUAL "sw")
-  # Precached at install: everything but the two ORT wasm builds (cached when the page first uses one).
+  # Precached at install: every top-level file (whatever scripts the shell gains) and the models; of ORT, the
+  # loaders only: the two wasm builds are cached when the page first uses one. Not keybot.html (= index.html).
+  file(GLOB _top LIST_DIRECTORIES false RELATIVE "${OUT}" "${OUT}/*")
+  list(REMOVE_ITEM _top sw.js keybot.html)
   file(GLOB _models RELATIVE "${OUT}" "${OUT}/models/*")
-  set(_precache index.html keybot.js keybot.wasm keybot-bridge.js keybot.css ${_scripts} ${_models})
+  set(_precache ${_top} ${_models})
   set(_on_demand "")
   foreach(_f ${_ort_files})
     if(_f MATCHES "\\.wasm$" OR _f MATCHES "^ort-wasm")
