@@ -73,7 +73,7 @@ def get_config(name: str) -> Config:
                       refiner=StageConfig(minutes=0.6, batch=4, ckpt_minutes=0.3, eval_minutes=0.5),
                       detector=StageConfig(minutes=0.3, batch=4, lr=1e-3, ckpt_minutes=0.3, eval_minutes=0.5),
                       corrector=StageConfig(minutes=0.3, batch=4, lr=1e-3, ckpt_minutes=0.3, eval_minutes=0.5),
-                      max_val_images=6)
+                      max_val_images=4)
     if os.path.isfile(name):
         with open(name) as f:
             d = json.load(f)

@@ -78,6 +78,8 @@ def smape(pred, gt):
 
 # ------------------------------------------------------------------ pipeline
 class Pipeline:
+    """Runs the ONNX files on a batch of images (the interpreter maps the batch-1 graphs over the batch)."""
+
     def __init__(self, d, variant="fp32"):
         suf = "" if variant == "fp32" else f".{variant}"
         self.ref = OnnxTorch(os.path.join(d, f"refiner{suf}.onnx"))
@@ -101,29 +103,31 @@ class Pipeline:
             trust = np.maximum(hm, (p < 0.5).astype(np.float32))
             if trust.min() > 0:
                 break
-            xy = self.cor(image=img, xy=xy, trust_mask=trust)[0]
+            xy = self.cor(image=img, xy=xy, trust_mask=trust)[0]  # all-trusted rows come back unchanged
         return xy
 
 
 def click_protocol(fn, img, gt, scale):
-    """Returns per-k per-point errors in original px [K_MAX+1, 68] and predictions."""
-    hm = np.zeros((1, 68), np.float32)
-    hxy = np.zeros((1, 68, 2), np.float32)
+    """img [B,1,H,W], gt [B,68,2] input px, scale [B,2] original px per input px.
+    Returns errors in original px [B, K_MAX+1, 68] and predictions [B, K_MAX+1, 68, 2]."""
+    B = gt.shape[0]
+    hm = np.zeros((B, 68), np.float32)
+    hxy = np.zeros((B, 68, 2), np.float32)
     errs, preds = [], []
     for k in range(K_MAX + 1):
         if k:
             e = errs[-1].copy()
-            e[hm[0] > 0] = -1
-            j = int(np.argmax(e))
-            hm[0, j] = 1
-            hxy[0, j] = gt[j]
-        xy = fn(img, hxy, hm)[0]
-        errs.append(np.linalg.norm((xy - gt) * scale, axis=-1))
+            e[hm > 0] = -1
+            j = np.argmax(e, 1)
+            hm[np.arange(B), j] = 1
+            hxy[np.arange(B), j] = gt[np.arange(B), j]
+        xy = fn(img, hxy, hm)
+        errs.append(np.linalg.norm((xy - gt) * scale[:, None], axis=-1))
         preds.append(xy)
-    return np.array(errs), preds
+    return np.stack(errs, 1), np.stack(preds, 1)
 
 
-def evaluate_all(cfg, d, log=print, variant="fp32", n=0):
+def evaluate_all(cfg, d, log=print, variant="fp32", n=0, bs=8):
     from .check import val_inputs
     torch.set_num_threads(cfg.threads)
     ds, va = val_inputs(cfg, n or cfg.max_val_images)
@@ -132,35 +136,40 @@ def evaluate_all(cfg, d, log=print, variant="fp32", n=0):
     res = {"refiner": [], "pipeline": []}
     det_stats = {"tp": 0, "fp": 0, "fn": 0, "n": 0}
     cobb = {"gt_recomputed": [], "refiner_k0": [], "pipeline_k0": [], "pipeline_k3": [], "truth": []}
-    for i in va:
-        img = ds.images[i][None, None].astype(np.float32) / 255.0
-        gt = ds.pts[i]
-        scale = np.array([ds.sizes[i][0] / ds.W, ds.sizes[i][1] / ds.H])
+    full = pipe.det is not None and pipe.cor is not None
+    for s in range(0, len(va), bs):
+        idx = va[s:s + bs]
+        img = np.stack([ds.images[i] for i in idx])[:, None].astype(np.float32) / 255.0
+        gt = ds.pts[idx]
+        scale = np.array([[ds.sizes[i][0] / ds.W, ds.sizes[i][1] / ds.H] for i in idx])
         e_ref, p_ref = click_protocol(pipe.refine, img, gt, scale)
         res["refiner"].append(e_ref)
-        h = ds.sizes[i][1]
-        cobb["truth"].append(ds.angles[i])
-        cobb["gt_recomputed"].append(cobb_angles(ds.input_to_orig(gt, i), h))
-        cobb["refiner_k0"].append(cobb_angles(ds.input_to_orig(p_ref[0], i), h))
+        if full:
+            e_p, p_p = click_protocol(pipe.full, img, gt, scale)
+            res["pipeline"].append(e_p)
         if pipe.det is not None:
-            prob = pipe.detect(img, p_ref[0][None])[0]
-            bad = np.linalg.norm(p_ref[0] - gt, axis=-1) > cfg.error_threshold
+            prob = pipe.detect(img, p_ref[:, 0])
+            bad = np.linalg.norm(p_ref[:, 0] - gt, axis=-1) > cfg.error_threshold
             flag = prob > 0.5
             det_stats["tp"] += int((flag & bad).sum())
             det_stats["fp"] += int((flag & ~bad).sum())
             det_stats["fn"] += int((~flag & bad).sum())
-            det_stats["n"] += 68
-        if pipe.det is not None and pipe.cor is not None:
-            e_p, p_p = click_protocol(pipe.full, img, gt, scale)
-            res["pipeline"].append(e_p)
-            cobb["pipeline_k0"].append(cobb_angles(ds.input_to_orig(p_p[0], i), h))
-            cobb["pipeline_k3"].append(cobb_angles(ds.input_to_orig(p_p[3], i), h))
+            det_stats["n"] += bad.size
+        for b, i in enumerate(idx):
+            h = ds.sizes[i][1]
+            cobb["truth"].append(ds.angles[i])
+            cobb["gt_recomputed"].append(cobb_angles(ds.input_to_orig(gt[b], i), h))
+            cobb["refiner_k0"].append(cobb_angles(ds.input_to_orig(p_ref[b, 0], i), h))
+            if full:
+                cobb["pipeline_k0"].append(cobb_angles(ds.input_to_orig(p_p[b, 0], i), h))
+                cobb["pipeline_k3"].append(cobb_angles(ds.input_to_orig(p_p[b, 3], i), h))
+        log(f"[eval {variant}] {s + len(idx)}/{len(va)} images, {time.time() - t0:.0f}s")
     out = {"variant": variant, "images": len(va), "seconds": time.time() - t0,
            "mre_orig_px": {}, "median_orig_px": {}, "p90_orig_px": {}}
     for key, v in res.items():
         if not v:
             continue
-        a = np.array(v)  # [n, K+1, 68]
+        a = np.concatenate(v)  # [n, K+1, 68]
         out["mre_orig_px"][key] = [float(a[:, k].mean()) for k in range(K_MAX + 1)]
         out["median_orig_px"][key] = [float(np.median(a[:, k])) for k in range(K_MAX + 1)]
         out["p90_orig_px"][key] = [float(np.percentile(a[:, k], 90)) for k in range(K_MAX + 1)]

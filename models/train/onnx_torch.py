@@ -69,10 +69,15 @@ class OnnxTorch:
         if op == "Softmax":
             return torch.softmax(x[0], at.get("axis", -1))
         if op == "Concat":
+            b = max(t.shape[0] for t in x)
+            if at["axis"] != 0 and b > 1:  # batched evaluation: broadcast batch-1 constants
+                x = [t.expand(b, *t.shape[1:]) if t.shape[0] == 1 else t for t in x]
             return torch.cat(x, at["axis"])
         if op == "Reshape":
             shape = [int(s) for s in x[1].tolist()]
             shape = [x[0].shape[i] if s == 0 else s for i, s in enumerate(shape)]
+            if shape and shape[0] == 1 and x[0].dim() and x[0].shape[0] > 1:
+                shape[0] = x[0].shape[0]  # batched evaluation of the batch-1 graphs (leading dim = batch)
             return x[0].reshape(shape)
         if op == "Transpose":
             return x[0].permute(*at["perm"])

@@ -49,6 +49,10 @@ def main(argv=None):
     if a.only in (None, "eval"):
         from .evaluate import evaluate_all
         evaluate_all(cfg, out, log=log)
+        if out == REPO_MODELS:
+            from .report import update_readme
+            update_readme(out, status=f"Status: final models of the `{cfg.name}` preset "
+                                      f"(finished {time.strftime('%Y-%m-%d %H:%M')} UTC).")
     log("all done")
 
 

@@ -1,0 +1,87 @@
+"""Refresh the generated sections of models/README.md (between <!-- BEGIN:x --> and <!-- END:x -->)
+from export_info.json, check.json and eval.json in the models folder.
+
+    /usr/bin/python3 -m models.train.report [--dir models] [--status "text"]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+
+from .config import REPO_MODELS
+
+
+def _load(d, name):
+    p = os.path.join(d, name)
+    return json.load(open(p)) if os.path.exists(p) else None
+
+
+def size_table(info, check):
+    rows = ["| role | params | MACs (G) | fp32 MB | int8 MB | fp16 MB | int8 layers kept fp32 | "
+            "int8 max Δ vs fp32 | fp16 max Δ | trained (min / steps) | checkpoint |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    tot = 0
+    for role, r in info.items():
+        b = r["bytes"]
+        tot += b["int8"]
+        c = (check or {}).get("roles", {}).get(role, {}).get("diff_vs_fp32_onnx", {})
+        unit = " prob" if role == "detector" else " px"
+        di = f"{c['int8']['max']:.3f}{unit}" if "int8" in c else "-"
+        df = f"{c['fp16']['max']:.3f}{unit}" if "fp16" in c else "-"
+        rows.append(f"| {role} | {r['params'] / 1e6:.2f}M | {r['macs'] / 1e9:.2f} | {b['fp32'] / 1e6:.2f} | "
+                    f"{b['int8'] / 1e6:.2f} | {b['fp16'] / 1e6:.2f} | {len(r.get('int8_fp32_layers', []))} | "
+                    f"{di} | {df} | {r['train_minutes']:.0f} / {r['steps']} | {r['checkpoint']} |")
+    rows.append(f"\nAll three int8 files: {tot / 1e6:.2f} MB. Δ = largest radial keypoint difference over the "
+                f"validation images (detector: largest error_prob difference), tolerance 0.5 input px.")
+    return "\n".join(rows)
+
+
+def eval_table(ev):
+    from .evaluate import markdown_table
+    lines = [f"Measured on {ev['images']} validation images, {ev['variant']} ONNX files; "
+             "MRE in original-image pixels.", "", markdown_table(ev), ""]
+    if "detector" in ev:
+        d = ev["detector"]
+        lines.append(f"Detector on the refiner's 0-click output: precision {d['precision']:.2f}, recall "
+                     f"{d['recall']:.2f} ({d['error_rate'] * 100:.1f}% of points are errors > "
+                     f"{d['error_threshold_input_px']:.0f} input px).")
+    cs = ev.get("cobb_smape", {})
+    if cs:
+        lines.append("Cobb SMAPE (%): " + ", ".join(f"{k} {v:.1f}" for k, v in cs.items()) + ".")
+    lines.append("Targets: MRE ≤ 65 at 0 clicks, ≤ 30 at 3 clicks, ≤ 22 at 5 clicks.")
+    return "\n".join(lines)
+
+
+def replace_block(text, key, body):
+    pat = re.compile(rf"<!-- BEGIN:{key} -->.*?<!-- END:{key} -->", re.S)
+    block = f"<!-- BEGIN:{key} -->\n{body}\n<!-- END:{key} -->"
+    return pat.sub(lambda _: block, text) if pat.search(text) else text
+
+
+def update_readme(d=REPO_MODELS, status=None):
+    p = os.path.join(d, "README.md")
+    if not os.path.exists(p):
+        return
+    text = open(p).read()
+    info, check, ev = _load(d, "export_info.json"), _load(d, "check.json"), _load(d, "eval.json")
+    if info:
+        text = replace_block(text, "sizes", size_table(info, check))
+    if ev:
+        text = replace_block(text, "eval", eval_table(ev))
+    if status:
+        text = replace_block(text, "status", status)
+    open(p, "w").write(text)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", default=REPO_MODELS)
+    ap.add_argument("--status", default=None)
+    a = ap.parse_args(argv)
+    update_readme(a.dir, a.status)
+
+
+if __name__ == "__main__":
+    main()
