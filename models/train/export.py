@@ -20,7 +20,11 @@ from .data import N_PTS
 # int8 fallback: Conv weights kept float32 when the check fails (most sensitive first)
 SKIP_LEVELS = [(), ("m.trunk.head.1.weight", "m.trunk.stem.0.weight"),
                ("m.trunk.head.1.weight", "m.trunk.stem.0.weight", "m.trunk.head.0.0.weight", "m.trunk.hint.weight",
-                "m.trunk.r2.a.0.weight", "m.trunk.r2.b.weight")]
+                "m.trunk.r2.a.0.weight", "m.trunk.r2.b.weight"),
+               ("m.trunk.head.1.weight", "m.trunk.stem.0.weight", "m.trunk.head.0.0.weight", "m.trunk.hint.weight",
+                "m.trunk.r2.a.0.weight", "m.trunk.r2.b.weight", "m.trunk.s2.0.weight", "m.trunk.u2.0.weight",
+                "m.trunk.hint_res.a.0.weight", "m.trunk.hint_res.b.weight", "m.trunk.d2.a.0.weight",
+                "m.trunk.d2.b.weight")]
 
 
 class FirstOutput(nn.Module):

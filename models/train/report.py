@@ -23,6 +23,7 @@ def size_table(info, check):
             "int8 max Δ vs fp32 | fp16 max Δ | trained (min / steps) | checkpoint |",
             "|---|---|---|---|---|---|---|---|---|---|---|"]
     tot = 0
+    n_img = sorted({v.get("images", 0) for v in (check or {}).get("roles", {}).values()})
     for role, r in info.items():
         b = r["bytes"]
         tot += b["int8"]
@@ -33,8 +34,9 @@ def size_table(info, check):
         rows.append(f"| {role} | {r['params'] / 1e6:.2f}M | {r['macs'] / 1e9:.2f} | {b['fp32'] / 1e6:.2f} | "
                     f"{b['int8'] / 1e6:.2f} | {b['fp16'] / 1e6:.2f} | {len(r.get('int8_fp32_layers', []))} | "
                     f"{di} | {df} | {r['train_minutes']:.0f} / {r['steps']} | {r['checkpoint']} |")
-    rows.append(f"\nAll three int8 files: {tot / 1e6:.2f} MB. Δ = largest radial keypoint difference over the "
-                f"validation images (detector: largest error_prob difference), tolerance 0.5 input px.")
+    rows.append(f"\nAll three int8 files: {tot / 1e6:.2f} MB. Δ = largest radial keypoint difference over "
+                f"{'/'.join(map(str, n_img))} validation images (detector: largest error_prob difference), "
+                f"tolerance 0.5 input px.")
     return "\n".join(rows)
 
 
