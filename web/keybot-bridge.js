@@ -1,15 +1,20 @@
 // KeyBot page bridge: sets up the Emscripten Module (canvas, status line), feeds picked or dropped files into
-// the wasm app and exposes window.keybot for tests and embedding pages:
+// the wasm app, hands it the models (models/manifest.json, through onnxruntime-web in ort-bridge.js), restores
+// the autosaved session (autosave.js) and exposes window.keybot for tests, automation and embedding pages.
+// The full list is in README.md ("window.keybot API"); in short:
 //   keybot.ready                       Promise, resolves (to keybot) once the app has drawn its first frame
+//   keybot.restored                    Promise, resolves to the number of images restored from the autosave
+//   keybot.modelsReady                 Promise, resolves to status() once the models are open (rejects on failure);
+//                                      they are fetched when the first image is opened
 //   keybot.loadImageBytes(bytes, name) decode an image (Uint8Array | ArrayBuffer) -> {ok, error, image}
-//   keybot.loadFile(file)              same for a File/Blob (async)
-//   keybot.openFilePicker()            the "Open image" dialog (the ImGui button calls this)
-//   keybot.status()                    app state: image {name,width,height,bitDepth}, error, view, frame, ...
-//   keybot.setView(zoom, cx, cy)       zoom (screen px per image px) centred on image point (cx, cy)
-//   keybot.fit()                       fit the image into the view
-//   keybot.nextFrame(n)                resolves after n more frames were rendered
-//   keybot.readPixels()                resolves to {width, height, data} (RGBA, rows top-down) of the next frame
-//   keybot.onChange(fn)                fn(status) after loads, errors and app-side changes; returns unsubscribe
+//   keybot.loadFile(file) / openFilePicker() / openAnnotationPicker()
+//   keybot.status()                    app state incl. images, backend, lastLatencyMs, models, ticket, busy
+//   keybot.getAnnotation() / getAnnotationJson() / points()
+//   keybot.movePoint(i, x, y)          user correction -> Promise (resolves to the annotation once revised)
+//   keybot.undo() / redo() / confirmPoint(i) / selectPoint(i) / nextFlagged()
+//   keybot.exportAs('json'|'aasce'|'aasce-filenames'|'coco') -> string; importAnnotation(text) -> {ok, error}
+//   keybot.images() / selectImage(i) / setDone(i, done) / newSession() / whenIdle() / autosaveIdle()
+//   keybot.setView(zoom, cx, cy) / fit() / nextFrame(n) / readPixels() / onChange(fn)
 // Wasm memory can grow (and then detaches old views), so a heap view is never kept across a call that can
 // allocate or across an await: always read Module.HEAPU8 right before use.
 (function () {
@@ -17,6 +22,7 @@
   const byId = (id) => document.getElementById(id);
   const canvas = byId('canvas');
   const fileInput = byId('file-input');
+  const annotationInput = byId('annotation-input');
   const statusLine = byId('status');
   const dropHint = byId('drop-hint');
 
@@ -73,12 +79,30 @@
     return JSON.parse(Module.UTF8ToString(Module._keybot_status_json()));
   }
 
-  function loadImageBytes(bytes, name = '') {
+  // A string in wasm memory for the duration of fn(ptr).
+  function withString(text, fn) {
+    const size = Module.lengthBytesUTF8(text) + 1;
+    const ptr = Module._malloc(size);
+    if (!ptr) throw new Error('KeyBot: out of memory');
+    try { Module.stringToUTF8(text, ptr, size); return fn(ptr); } finally { Module._free(ptr); }
+  }
+  const MAX_FILE_BYTES = 200 * 1024 * 1024;  // as kMaxFileBytes in src/app/app_state.hpp
+
+  // options.annotation: an autosaved annotation (JSON text) to restore instead of predicting.
+  function loadImageBytes(bytes, name = '', options = {}) {
     requireStarted();
     const src = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
     const label = String(name || '');
+    if (src.length > MAX_FILE_BYTES) {  // refused before copying it into wasm memory
+      const error = `Could not open "${label}": the file is ${Math.round(src.length / 1048576)} MB; ` +
+        `KeyBot opens files up to ${MAX_FILE_BYTES / 1048576} MB`;
+      showStatus(error, true);
+      return { ok: false, error, image: status().image };
+    }
     const nameSize = Module.lengthBytesUTF8(label) + 1;
-    const ptr = Module._malloc(src.length + nameSize);
+    const annotation = String(options.annotation || '');
+    const annSize = Module.lengthBytesUTF8(annotation) + 1;
+    const ptr = Module._malloc(src.length + nameSize + annSize);
     if (!ptr) {
       const error = `Could not open "${label}": not enough memory.`;
       showStatus(error, true);
@@ -88,12 +112,14 @@
     try {
       Module.HEAPU8.set(src, ptr);  // fresh view: _malloc may just have grown the memory
       Module.stringToUTF8(label, ptr + src.length, nameSize);
-      ok = Module._keybot_load_image(ptr, src.length, ptr + src.length) === 1;
+      Module.stringToUTF8(annotation, ptr + src.length + nameSize, annSize);
+      ok = Module._keybot_load_image(ptr, src.length, ptr + src.length, ptr + src.length + nameSize) === 1;
     } finally {
       Module._free(ptr);
     }
     const s = status();
     publish(s);
+    if (ok) ensureModels();
     return { ok, error: ok ? '' : s.error, image: s.image };
   }
 
@@ -113,11 +139,79 @@
   }
 
   function openFilePicker() { fileInput.click(); }
+  function openAnnotationPicker() { annotationInput.click(); }
+
+  // --- Annotation ------------------------------------------------------------------------------------------
+  const cString = (ptr) => Module.UTF8ToString(ptr);
+  function getAnnotationJson() { requireStarted(); return cString(Module._keybot_get_annotation()); }
+  function getAnnotation() { const t = getAnnotationJson(); return t ? JSON.parse(t) : null; }
+  // Points as shown (an edit still being revised included): [{x, y, provenance, errorProbability}].
+  function points() {
+    requireStarted();
+    return JSON.parse(cString(Module._keybot_points_json()))
+      .map(([x, y, provenance, errorProbability]) => ({ x, y, provenance, errorProbability }));
+  }
+  const animationFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  async function waitFor(check, what, timeoutMs = 120000) {
+    const t0 = performance.now();
+    while (!check()) {
+      if (performance.now() - t0 > timeoutMs) throw new Error(`KeyBot: timed out waiting for ${what}`);
+      await animationFrame();
+    }
+  }
+  // User correction of point i to (x, y) in image pixels (like a drag ending there): one undo step; resolves
+  // to the annotation once the models have revised the other points (the moved point stays exactly there).
+  async function movePoint(i, x, y) {
+    await ready;
+    const ticket = Module._keybot_move_point(i | 0, +x, +y);
+    if (!ticket) throw new Error(status().error || 'movePoint refused');
+    publish(status());
+    await waitFor(() => status().ticket.finished >= ticket, 'the revision');
+    return getAnnotation();
+  }
+  function undo() { requireStarted(); const r = Module._keybot_undo() === 1; publish(status()); return r; }
+  function redo() { requireStarted(); const r = Module._keybot_redo() === 1; publish(status()); return r; }
+  function selectPoint(i) { requireStarted(); Module._keybot_select_point(i | 0); }
+  function confirmPoint(i) { requireStarted(); return Module._keybot_confirm_point(i | 0) === 1; }
+  function nextFlagged() { requireStarted(); return Module._keybot_next_flagged(); }
+  function exportAs(format) {
+    requireStarted();
+    const before = status().errorCount;
+    const text = withString(String(format), (p) => cString(Module._keybot_export(p)));
+    if (!text && status().errorCount !== before) throw new Error(status().error);
+    return text;
+  }
+  function importAnnotation(text) {
+    requireStarted();
+    const ok = withString(String(text), (p) => Module._keybot_import(p)) === 1;
+    const s = status();
+    publish(s);
+    return { ok, error: ok ? '' : s.error };
+  }
+  const images = () => status().images || [];
+  function selectImage(i) { requireStarted(); const r = Module._keybot_select_image(i | 0) === 1; publish(status()); return r; }
+  function setDone(i, done = true) { requireStarted(); Module._keybot_set_done(i | 0, done ? 1 : 0); publish(status()); }
+  function newSession() { requireStarted(); Module._keybot_new_session(); publish(status()); }
+  // Resolves once no model run is in flight and the open image has its points (or no models can give them).
+  async function whenIdle(timeoutMs = 120000) {
+    await ready;
+    await waitFor(() => {
+      const s = status();
+      if (s.busy) return false;
+      if (s.models.state === 'loading' || s.models.state === 'none') return !s.image;
+      return s.models.state !== 'ready' || !s.image || s.points > 0;
+    }, 'the models', timeoutMs);
+    return status();
+  }
+  // Writes every pending change to IndexedDB now and resolves when it is stored.
+  async function autosaveIdle() {
+    await ready;
+    Module._keybot_autosave_flush();
+    if (window.keybotAutosave) await window.keybotAutosave.flushed();
+  }
 
   function setView(zoom, cx, cy) { requireStarted(); Module._keybot_set_view(+zoom, +cx, +cy); }
   function fit() { requireStarted(); Module._keybot_fit(); }
-
-  const animationFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
   async function nextFrame(n = 1) {
     await ready;
@@ -142,20 +236,113 @@
 
   function onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); }
 
+  // --- Models and autosave at start ---------------------------------------------------------------------------
+  const ROLES = ['refiner', 'detector', 'corrector'];
+  async function loadModels() {
+    const fail = (message) => { withString(message, (p) => Module._keybot_models_failed(p)); publish(status()); throw new Error(message); };
+    const ort = window.keybotOrt;
+    if (!ort) return fail('the inference bridge (ort-bridge.js) is not loaded; points can be edited by hand');
+    let info, manifest;
+    try {
+      info = await ort.ready;
+      manifest = await ort.manifest();
+    } catch (e) {
+      return fail(`onnxruntime-web or models/manifest.json could not be loaded: ${e.message || e}`);
+    }
+    for (const [role, name] of ROLES.entries()) {
+      const entry = (manifest.models || []).find((m) => m.role === name);
+      if (!entry) return fail(`models/manifest.json lists no ${name}`);
+      let bytes;
+      try {
+        const r = await fetch(new URL(`models/${entry.file}`, document.baseURI));
+        if (!r.ok) throw new Error(`HTTP ${r.status}`);
+        bytes = new Uint8Array(await r.arrayBuffer());
+      } catch (e) {
+        return fail(`models/${entry.file} could not be fetched: ${e.message || e}`);
+      }
+      const ptr = Module._malloc(bytes.length);
+      try {
+        Module.HEAPU8.set(bytes, ptr);
+        withString(`models/${entry.file}`, (lp) => Module._keybot_load_model(role, ptr, bytes.length, lp, info.threads | 0));
+      } finally {
+        Module._free(ptr);
+      }
+      // One session at a time (onnxruntime-web's WebGPU backend cannot create two at once).
+      await waitFor(() => status().models.opened > role || status().models.state === 'failed', `models/${entry.file}`);
+      if (status().models.state === 'failed') break;
+    }
+    await waitFor(() => ['ready', 'failed'].includes(status().models.state), 'the models');
+    const s = status();
+    publish(s);
+    if (s.models.state !== 'ready') throw new Error(s.models.message);
+    return s;
+  }
+
+  async function restoreSession() {
+    const store = window.keybotAutosave;
+    if (!store) return 0;
+    const saved = await store.restore();
+    let n = 0;
+    for (const rec of saved.images) {
+      const r = loadImageBytes(rec.bytes, rec.name, { annotation: rec.annotation || '' });
+      if (r.ok) n++;
+    }
+    if (n && saved.active >= 0 && saved.active < images().length) selectImage(saved.active);
+    if (n) showStatus(`Restored ${n} image${n === 1 ? '' : 's'} from the last session.`);
+    return n;
+  }
+
+  // The models are fetched and opened when the first image is opened (restored or loaded), not before: a page
+  // used only through keybotOrt (tests, embedding) keeps onnxruntime-web to itself.
+  let modelsStarted = false;
+  function ensureModels() {
+    if (modelsStarted || !started) return;
+    modelsStarted = true;
+    loadModels().then(resolveModels, rejectModels);
+  }
+  let resolveRestored, resolveModels, rejectModels;
+  const restored = new Promise((resolve) => { resolveRestored = resolve; });
+  const modelsReady = new Promise((resolve, reject) => { resolveModels = resolve; rejectModels = reject; });
+  modelsReady.catch(() => {});  // reported in the status; callers that care await it
+
   // Called from the wasm app (src/app/platform.cpp): first frame drawn, or state changed inside the app.
   function stateChanged() {
     if (!started) {
       started = true;
       resolveReady(api);
+      restoreSession().then(resolveRestored, (e) => { console.warn('keybot: restore failed', e); resolveRestored(0); });
     }
     publish(status());
   }
 
+  function download(name, text) {
+    const url = URL.createObjectURL(new Blob([text], { type: /\.json$/.test(name) ? 'application/json' : 'text/csv' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+  }
+  // Changes are debounced in the app; write them out when the page is hidden or closed.
+  const flushNow = () => { if (started) Module._keybot_autosave_flush(); };
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flushNow(); });
+  window.addEventListener('pagehide', flushNow);
+
+  // Annotation import ("Import annotation..."): KeyBot JSON, COCO JSON or an AASCE landmarks row.
+  annotationInput.addEventListener('change', async () => {
+    const file = annotationInput.files && annotationInput.files[0];
+    annotationInput.value = '';
+    if (!file) return;
+    try { importAnnotation(await file.text()); } catch (e) { showStatus(`Could not read "${file.name}": ${e.message || e}`, true); }
+  });
+
   // File input ("Open image") and drag-and-drop anywhere on the page.
   fileInput.addEventListener('change', () => {
-    const file = fileInput.files && fileInput.files[0];
+    const files = Array.from(fileInput.files || []);
     fileInput.value = '';  // picking the same file again still fires 'change'
-    if (file) loadFile(file);
+    (async () => { for (const f of files) await loadFile(f); })();
   });
   const hasFiles = (e) => e.dataTransfer && Array.from(e.dataTransfer.types || []).includes('Files');
   window.addEventListener('dragover', (e) => {
@@ -169,12 +356,19 @@
     e.preventDefault();
     dropHint.hidden = true;
     const files = e.dataTransfer && e.dataTransfer.files;
-    if (files && files.length) loadFile(files[0]);
+    // Several images at once: each becomes an entry of the session; .json/.csv files are imported.
+    for (const f of Array.from((files) || [])) {
+      if (/\.(json|csv|txt)$/i.test(f.name)) f.text().then((t) => importAnnotation(t));
+      else loadFile(f);
+    }
   });
 
   const api = {
-    ready, loadImageBytes, loadFile, openFilePicker, status, setView, fit, nextFrame, readPixels, onChange,
-    _stateChanged: stateChanged,
+    ready, restored, modelsReady, loadImageBytes, loadFile, openFilePicker, openAnnotationPicker, status, setView,
+    fit, nextFrame, readPixels, onChange, getAnnotation, getAnnotationJson, points, movePoint, undo, redo,
+    selectPoint, confirmPoint, nextFlagged, exportAs, importAnnotation, images, selectImage, setDone, newSession,
+    whenIdle, autosaveIdle,
+    _stateChanged: stateChanged, _download: download,
   };
   window.keybot = api;
 })();

@@ -108,6 +108,7 @@ void apply(App& app, RevisionJob& job) {
     changed(app, *e);
 }
 
+#if !defined(__EMSCRIPTEN__)
 std::string safe_file_part(const std::string& key) {
     std::string out;
     for (char c : key) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') ? c : '_';
@@ -117,6 +118,7 @@ std::string safe_file_part(const std::string& key) {
 std::string native_autosave_path(const App& app, const ImageEntry& e) {
     return app.autosave_dir + "/" + safe_file_part(e.key) + ".json";
 }
+#endif
 
 void save_session_list(App& app) {
     nlohmann::json list = nlohmann::json::array();
@@ -143,6 +145,7 @@ void save_entry(App& app, ImageEntry& e) {
     e.saved_changes = e.changes;
     const std::string json = autosave_json(e);
 #if defined(__EMSCRIPTEN__)
+    (void)app;
     keybot_js_autosave_image(e.key.c_str(), e.name.c_str(), e.bytes.data(), int(e.bytes.size()), json.c_str());
 #else
     if (app.autosave_dir.empty()) return;
@@ -369,6 +372,7 @@ void autosave_flush(App& app) { autosave_tick(app, true); }
 
 void autosave_clear(App& app) {
 #if defined(__EMSCRIPTEN__)
+    (void)app;
     keybot_js_autosave_clear();
 #else
     if (!app.autosave_dir.empty()) {

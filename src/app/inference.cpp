@@ -43,6 +43,7 @@ Inference::~Inference() {
 }
 
 bool Inference::ready() const { return state_ == State::ready && impl_->pipeline; }
+int Inference::opened() const { return impl_->opened; }
 std::string Inference::backend() const { return impl_->backend; }
 
 void Inference::set_failed(const std::string& message) {
@@ -63,6 +64,7 @@ bool Inference::load_dir(const std::string& dir, int threads) {
         engine::SessionOptions options;
         options.threads = threads;
         impl_->models = engine::load_models(dir, options);
+        impl_->opened = 3;
         impl_->pipeline = std::make_unique<engine::Pipeline>(impl_->models);
         impl_->backend = engine::to_string(impl_->models.refiner->provider());
         state_ = State::ready;
@@ -172,6 +174,7 @@ struct Inference::Impl {};
 Inference::Inference() : impl_(std::make_unique<Impl>()) {}
 Inference::~Inference() = default;
 bool Inference::ready() const { return false; }
+int Inference::opened() const { return 0; }
 std::string Inference::backend() const { return "none"; }
 void Inference::set_failed(const std::string& message) { state_ = State::failed; message_ = message; }
 bool Inference::load_dir(const std::string&, int) { set_failed("this build has no inference engine"); return false; }

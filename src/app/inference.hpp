@@ -55,6 +55,7 @@ public:
     const std::string& message() const { return message_; }  // "" / why not ready
     std::string backend() const;                              // "cpu", "cuda", "webgpu", "wasm" or "none"
     int threads() const { return threads_; }
+    int opened() const;  // models open so far (0..3)
     void set_threads(int threads) { threads_ = threads; }
     std::string models_label() const { return label_; }
 

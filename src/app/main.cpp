@@ -157,10 +157,12 @@ void frame(void* arg) {
     const unsigned changes = ctx.app.state.changes();
     const std::uint64_t finished = ctx.app.finished_ticket;
     poll(ctx.app);
+#if !defined(__EMSCRIPTEN__)
     if (ctx.script && !ctx.script->step(ctx.app)) {
         ctx.exit_code = ctx.script->failed() ? 1 : ctx.exit_code;
         ctx.app.quit = true;
     }
+#endif
     sync_image(ctx.app);
 
     ImGui_ImplOpenGL3_NewFrame();
@@ -213,7 +215,7 @@ std::string find_models(const Options& o) {
     if (!o.models.empty()) return o.models;
     if (const char* env = std::getenv("KEYBOT_MODELS"); env && *env) return env;
     const std::string source = KEYBOT_SOURCE_DIR;
-    for (const std::string dir : {source + "/models", source + "/tests/fixtures/models"}) {
+    for (const std::string& dir : {source + "/models", source + "/tests/fixtures/models"}) {
         bool all = true;
         for (const char* role : {"refiner", "detector", "corrector"}) all &= std::filesystem::exists(dir + "/" + role + ".onnx");
         if (all) return dir;

@@ -27,7 +27,9 @@ void Viewer::fit() {
     if (!has_image()) return;
     center_ = {image_w_ * 0.5, image_h_ * 0.5};
     if (viewport_.w <= 0 || viewport_.h <= 0) return;
-    zoom_ = clamp_zoom(std::min(viewport_.w / image_w_, viewport_.h / image_h_) * kFitMargin);
+    // A fixed padding keeps room for the vertebra labels and Cobb angles drawn beside the spine.
+    const double pad = std::min(viewport_.w, viewport_.h) > 8 * kFitPadding ? kFitPadding : 0.0;
+    zoom_ = clamp_zoom(std::min((viewport_.w - 2 * pad) / image_w_, (viewport_.h - 2 * pad) / image_h_) * kFitMargin);
 }
 
 void Viewer::zoom_at(double factor, Point screen) {

@@ -17,6 +17,8 @@ class Viewer {
 public:
     static constexpr double kMinZoom = 1.0 / 64.0;
     static constexpr double kMaxZoom = 64.0;
+    // Screen px kept free on each side of a fitted image (when the viewport is larger than 8x this).
+    static constexpr double kFitPadding = 24.0;
 
     // A new image: the view fits it (and keeps fitting it on viewport changes until the user pans or zooms).
     void set_image_size(int width, int height);

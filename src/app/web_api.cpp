@@ -62,7 +62,7 @@ nlohmann::json status(const App& app) {
                         : inf.state() == keybot::app::Inference::State::loading ? "loading"
                         : inf.state() == keybot::app::Inference::State::failed  ? "failed"
                                                                                  : "none";
-    s["models"] = {{"state", state}, {"message", inf.message()}, {"label", inf.models_label()}};
+    s["models"] = {{"state", state}, {"message", inf.message()}, {"label", inf.models_label()}, {"opened", inf.opened()}};
     s["backend"] = inf.backend();
     s["threads"] = inf.threads();
     s["lastLatencyMs"] = app.last_latency_ms >= 0 ? nlohmann::json(app.last_latency_ms) : nlohmann::json(nullptr);
