@@ -1,6 +1,7 @@
 #include "inference.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <utility>
 #include <exception>
@@ -24,6 +25,13 @@ double now_ms() {
 }
 
 #if KEYBOT_HAVE_ENGINE
+
+namespace {
+[[maybe_unused]] std::string lower(std::string text) {
+    for (char& c : text) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+}  // namespace
 
 struct Inference::Impl {
     engine::Models models;
@@ -66,7 +74,7 @@ bool Inference::load_dir(const std::string& dir, int threads) {
         impl_->models = engine::load_models(dir, options);
         impl_->opened = 3;
         impl_->pipeline = std::make_unique<engine::Pipeline>(impl_->models);
-        impl_->backend = engine::to_string(impl_->models.refiner->provider());
+        impl_->backend = lower(engine::to_string(impl_->models.refiner->provider()));  // "cpu" / "cuda"
         state_ = State::ready;
         message_.clear();
         return true;
@@ -97,7 +105,7 @@ void Inference::load_role_async(int role, std::vector<std::uint8_t> bytes, const
 #if defined(__EMSCRIPTEN__)
             impl_->backend = impl_->models.refiner->backend();  // "webgpu" | "wasm"
 #else
-            impl_->backend = engine::to_string(impl_->models.refiner->provider());
+            impl_->backend = lower(engine::to_string(impl_->models.refiner->provider()));
 #endif
             state_ = State::ready;
             message_.clear();

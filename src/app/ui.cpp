@@ -204,7 +204,7 @@ void draw_images_section(App& app, UiState& ui) {
     char progress[64];
     std::snprintf(progress, sizeof progress, "%d of %d done", done, n);
     ImGui::ProgressBar(n ? float(done) / n : 0.0f, ImVec2(-1, 0), progress);
-    if (ImGui::BeginListBox("##images", ImVec2(-1, ImGui::GetTextLineHeightWithSpacing() * std::clamp(n, 2, 6) + 6))) {
+    if (ImGui::BeginListBox("##images", ImVec2(-1, ImGui::GetTextLineHeightWithSpacing() * std::clamp(n, 3, 6) + 6))) {
         for (int i = 0; i < n; ++i) {
             ImageEntry& e = app.state.entry(i);
             ImGui::PushID(i);
