@@ -4,7 +4,7 @@
 // window.keybotOrt, for the engine and for tests:
 //   ready                         Promise: backend chosen and ORT loaded -> {backend, threads, note}
 //   backend(), threads(), note()  what is used ("webgpu" | "wasm"), WASM threads, why not the requested one
-//   webgpuAdapter()               Promise<boolean>: a WebGPU adapter exists in this browser
+//   webgpuAdapter()               Promise: null without a WebGPU adapter, else {vendor, architecture, software}
 //   lastLatencyMs                 duration of the last session.run; lastPredictMs: last predictSelfTest
 //   createSession(bytes, label)   -> {id, backend, inputNames, outputNames, note}   (engine)
 //   run(id, feeds, outputNames)   feeds {name: {dims, data: Float32Array}} -> {name: {dims, data}}   (engine)
@@ -26,7 +26,14 @@
   function webgpuAdapter() {
     if (!adapterPromise) {
       adapterPromise = (async () => {
-        try { return !!(navigator.gpu && await navigator.gpu.requestAdapter()); } catch { return false; }
+        try {
+          const a = navigator.gpu && await navigator.gpu.requestAdapter();
+          if (!a) return null;
+          const i = a.info || {};
+          // SwiftShader (headless tests) is a CPU emulation of a GPU: correct, but far slower than WASM.
+          const software = !!a.isFallbackAdapter || /swiftshader/i.test(`${i.vendor} ${i.architecture} ${i.description}`);
+          return { vendor: i.vendor || '', architecture: i.architecture || '', description: i.description || '', software };
+        } catch { return null; }
       })();
     }
     return adapterPromise;
