@@ -27,7 +27,13 @@ const screenOf = (s, x, y) => ({
   x: s.view.viewport.x + s.view.viewport.width / 2 + (x - s.view.centerX) * s.view.zoom,
   y: s.view.viewport.y + s.view.viewport.height / 2 + (y - s.view.centerY) * s.view.zoom,
 });
-const xy = (doc) => doc.points.map((p) => [p.x, p.y]);
+// Presses a key that starts a correction and waits until its revision has finished.
+async function pressAndRevise(key) {
+  const ticket = (await status()).ticket.next;
+  await page.keyboard.press(key);
+  await page.waitForFunction((tk) => window.keybot.status().ticket.finished >= tk && !window.keybot.status().busy,
+    ticket, { timeout: 120000 });
+}
 
 async function loadBytes(buffer, name) {
   return page.evaluate(([b64, n]) => window.keybot.loadImageBytes(
@@ -144,15 +150,11 @@ test('keyboard: arrow keys nudge the selected point (a correction), C confirms, 
   await frames(2);
   assert.equal((await status()).selected, i);
   assert.deepEqual(await annotation(), before, 'a click alone changes nothing');
-  await page.keyboard.press('ArrowRight');
-  await idle();
+  await pressAndRevise('ArrowRight');
   let doc = await annotation();
   assert.equal(doc.points[i].x, before.points[i].x + 1);
   assert.equal(doc.points[i].y, before.points[i].y);
-  await page.keyboard.down('Shift');
-  await page.keyboard.press('ArrowUp');
-  await page.keyboard.up('Shift');
-  await idle();
+  await pressAndRevise('Shift+ArrowUp');
   doc = await annotation();
   assert.equal(doc.points[i].y, before.points[i].y - 10);
   await page.keyboard.press('c');
