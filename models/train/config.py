@@ -36,6 +36,7 @@ class Config:
     widths: tuple = (0, 24, 48, 96, 160)
     dec_width: int = 24                     # decoder width at stride 4 (heatmap resolution)
     hint_sigma: float = 8.0                 # input px, Gaussian used to render hints / xy
+    hint_tau: float = 2.0                   # vertebrae; in-graph spreading of hint residuals (0 = off)
     target_sigma: float = 2.0               # heatmap px, Gaussian target for the CE loss
     val_fraction: float = 0.15              # of patients
     error_threshold: float = 10.0           # input px: a point is an error for the detector above this
@@ -48,6 +49,7 @@ class Config:
     refiner: StageConfig = field(default_factory=lambda: StageConfig(minutes=90))
     detector: StageConfig = field(default_factory=lambda: StageConfig(minutes=30, lr=1e-3))
     corrector: StageConfig = field(default_factory=lambda: StageConfig(minutes=40, lr=1e-3))
+    flip_tta: bool = True                   # refiner/corrector ONNX average with a mirrored pass
     max_val_images: int = 0                 # 0 = all validation images in the final evaluation
 
     def stage(self, role: str) -> StageConfig:

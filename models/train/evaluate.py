@@ -80,13 +80,13 @@ def smape(pred, gt):
 class Pipeline:
     """Runs the ONNX files on a batch of images (the interpreter maps the batch-1 graphs over the batch)."""
 
-    def __init__(self, d, variant="fp32"):
+    def __init__(self, d, variant="fp32", refiner_only=False):
         suf = "" if variant == "fp32" else f".{variant}"
         self.ref = OnnxTorch(os.path.join(d, f"refiner{suf}.onnx"))
         p = os.path.join(d, f"detector{suf}.onnx")
-        self.det = OnnxTorch(p) if os.path.exists(p) else None
+        self.det = OnnxTorch(p) if os.path.exists(p) and not refiner_only else None
         p = os.path.join(d, f"corrector{suf}.onnx")
-        self.cor = OnnxTorch(p) if os.path.exists(p) else None
+        self.cor = OnnxTorch(p) if os.path.exists(p) and not refiner_only else None
 
     def refine(self, img, hxy, hm):
         return self.ref(image=img, hint_xy=hxy, hint_mask=hm)[0]
@@ -127,11 +127,11 @@ def click_protocol(fn, img, gt, scale):
     return np.stack(errs, 1), np.stack(preds, 1)
 
 
-def evaluate_all(cfg, d, log=print, variant="fp32", n=0, bs=8):
+def evaluate_all(cfg, d, log=print, variant="fp32", n=0, bs=8, refiner_only=False, tag=None):
     from .check import val_inputs
     torch.set_num_threads(cfg.threads)
     ds, va = val_inputs(cfg, n or cfg.max_val_images)
-    pipe = Pipeline(d, variant)
+    pipe = Pipeline(d, variant, refiner_only)
     t0 = time.time()
     res = {"refiner": [], "pipeline": []}
     det_stats = {"tp": 0, "fp": 0, "fn": 0, "n": 0}
@@ -179,7 +179,8 @@ def evaluate_all(cfg, d, log=print, variant="fp32", n=0, bs=8):
                            "precision": tp / max(1, tp + fp), "recall": tp / max(1, tp + fn),
                            "error_rate": (tp + fn) / det_stats["n"]}
     out["cobb_smape"] = {k: smape(v, cobb["truth"]) for k, v in cobb.items() if v and k != "truth"}
-    tag = "" if variant == "fp32" else f"_{variant}"
+    if tag is None:
+        tag = "" if variant == "fp32" else f"_{variant}"
     with open(os.path.join(d, f"eval{tag}.json"), "w") as f:
         json.dump(out, f, indent=1)
     log(f"[eval {variant}] {json.dumps(out)}")
@@ -203,10 +204,12 @@ def main(argv=None):
     ap.add_argument("--dir", default=None)
     ap.add_argument("--variant", default="fp32", choices=["fp32", "int8", "fp16"])
     ap.add_argument("--n", type=int, default=0, help="first n validation images only")
+    ap.add_argument("--refiner-only", action="store_true")
+    ap.add_argument("--tag", default=None, help="eval<tag>.json (default: '' for fp32, _<variant> otherwise)")
     a = ap.parse_args(argv)
     cfg = get_config(a.config)
     from .config import REPO_MODELS
-    evaluate_all(cfg, a.dir or REPO_MODELS, variant=a.variant, n=a.n)
+    evaluate_all(cfg, a.dir or REPO_MODELS, variant=a.variant, n=a.n, refiner_only=a.refiner_only, tag=a.tag)
 
 
 if __name__ == "__main__":

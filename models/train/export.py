@@ -38,6 +38,31 @@ class FirstOutput(nn.Module):
         return self.m(*inputs)[0]
 
 
+class FlipTTA(nn.Module):
+    """Refiner/corrector with horizontal-flip averaging inside the graph: a second pass on the mirrored
+    image (MatMul with an anti-diagonal matrix), points mirrored (x -> W-1-x) and their left/right corners
+    swapped (MatMul with a 68x68 permutation), the two raw predictions averaged; the mask rule
+    (hinted/trusted points returned unchanged) is applied after averaging."""
+
+    def __init__(self, m, width):
+        super().__init__()
+        from .data import FLIP_PERM
+        self.m = m
+        self.register_buffer("pw", torch.flip(torch.eye(width), [1]))           # [W,W]
+        self.register_buffer("pp", torch.eye(N_PTS)[torch.from_numpy(FLIP_PERM)])  # [68,68], involution
+        self.register_buffer("sx", torch.tensor([-1.0, 1.0]))
+        self.register_buffer("ox", torch.tensor([width - 1.0, 0.0]))
+
+    def forward(self, image, xy, mask):
+        _, _, raw = self.m(image, xy, mask)
+        img_f = torch.matmul(image, self.pw)
+        xy_f = torch.matmul(self.pp, xy * self.sx + self.ox)
+        mask_f = torch.matmul(mask, self.pp)  # pp is symmetric
+        _, _, raw_f = self.m(img_f, xy_f, mask_f)
+        raw_b = torch.matmul(self.pp, raw_f) * self.sx + self.ox
+        return self.m.finish((raw + raw_b) * 0.5, xy, mask)
+
+
 SPEC = {
     "refiner": (FirstOutput, ["image", "hint_xy", "hint_mask"], ["xy"]),
     "detector": (FirstOutput, ["image", "xy"], ["error_prob"]),
@@ -89,11 +114,17 @@ def set_meta(model_proto, cfg, role, extra=None):
         e.key, e.value = k, v
 
 
-def export_role(cfg, role, model, path, extra_meta=None):
+def export_role(cfg, role, model, path, extra_meta=None, flip_tta=None):
     import onnx
     wrap_cls, ins, outs = SPEC[role]
     model = model.to(memory_format=torch.contiguous_format).eval()
-    wrap = wrap_cls(model).eval()
+    if flip_tta is None:
+        flip_tta = getattr(cfg, "flip_tta", True)
+    if flip_tta and role in ("refiner", "corrector"):
+        wrap = FlipTTA(model, cfg.width).eval()
+        extra_meta = dict(extra_meta or {}, **{"keybot.flip_tta": "1"})
+    else:
+        wrap = wrap_cls(model).eval()
     inputs = example_inputs(cfg, role)
     torch.onnx.export(wrap, inputs, path, input_names=ins, output_names=outs, opset_version=13,
                       do_constant_folding=True)

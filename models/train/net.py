@@ -128,6 +128,23 @@ class Trunk(nn.Module):
         return y2, self.head(y2)
 
 
+def chain_kernel(tau):
+    """[68,68] weights exp(-(v_i - v_j)^2 / 2 tau^2) over vertebra index distance (tau in vertebrae)."""
+    v = torch.arange(N_PTS, dtype=torch.float32) // 4
+    d = v[:, None] - v[None, :]
+    return torch.exp(-(d * d) / (2 * tau * tau))
+
+
+def propagate(raw, xy, mask, kernel):
+    """Spread the clicks' corrections along the spine: every point moves by the kernel-weighted mean of
+    the residuals (hint - own prediction) at the hinted points, weights normalised by max(1, sum).
+    When the network already follows the hints the residuals are ~0 and nothing changes."""
+    r = (xy - raw) * mask.unsqueeze(-1)                 # [B,68,2]
+    w = kernel * mask.unsqueeze(1)                       # [B,68,68]: weight of hinted j for point i
+    s = torch.clamp(w.sum(-1, keepdim=True), min=1.0)
+    return raw + torch.matmul(w, r) / s
+
+
 class Refiner(nn.Module):
     """image, hint_xy, hint_mask -> xy (hinted points replaced by the hints), heatmaps."""
     role = "refiner"
@@ -137,6 +154,18 @@ class Refiner(nn.Module):
         super().__init__()
         self.sigma = cfg.hint_sigma
         self.trunk = Trunk(cfg.height, cfg.width, cfg.widths, cfg.dec_width, self.n_sets)
+        self.set_propagation(getattr(cfg, "hint_tau", 0.0))
+
+    def set_propagation(self, tau):
+        """tau > 0: spread hint residuals along the chain (see propagate); 0: off."""
+        self.tau = tau
+        self.register_buffer("kernel", chain_kernel(tau) if tau > 0 else None, persistent=False)
+
+    def finish(self, raw, xy, mask):
+        """Output rule: hinted/trusted points = input, others = (propagated) prediction."""
+        adj = propagate(raw, xy, mask, self.kernel) if self.kernel is not None else raw
+        m = mask.unsqueeze(-1)
+        return m * xy + (1 - m) * adj
 
     def maps(self, xy, mask):
         return self.trunk.grid.render(xy, mask, self.sigma)
@@ -144,8 +173,7 @@ class Refiner(nn.Module):
     def forward(self, image, xy, mask):
         _, logits = self.trunk(image, self.maps(xy, mask))
         _, raw = self.trunk.grid.soft_argmax(logits)
-        m = mask.unsqueeze(-1)
-        return m * xy + (1 - m) * raw, logits, raw
+        return self.finish(raw, xy, mask), logits, raw
 
 
 class Corrector(Refiner):

@@ -62,6 +62,10 @@ class OnnxTorch:
             return torch.exp(x[0])
         if op == "Sqrt":
             return torch.sqrt(x[0])
+        if op == "Clip":
+            lo = x[1] if len(x) > 1 and x[1] is not None else None
+            hi = x[2] if len(x) > 2 and x[2] is not None else None
+            return torch.clamp(x[0], min=lo.item() if lo is not None else None, max=hi.item() if hi is not None else None)
         if op == "Sigmoid":
             return torch.sigmoid(x[0])
         if op == "MatMul":
