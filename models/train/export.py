@@ -126,13 +126,15 @@ def export_role(cfg, role, model, path, extra_meta=None, flip_tta=None):
     else:
         wrap = wrap_cls(model).eval()
     inputs = example_inputs(cfg, role)
+    macs = count_macs(wrap, inputs)  # of the exported graph (flip averaging = two trunk passes)
+    extra_meta = dict(extra_meta or {}, **{"keybot.macs": str(macs)})
     torch.onnx.export(wrap, inputs, path, input_names=ins, output_names=outs, opset_version=13,
                       do_constant_folding=True)
     mp = onnx.load(path)
     onnx.checker.check_model(mp)
     set_meta(mp, cfg, role, extra_meta)
     onnx.save(mp, path)
-    return mp
+    return mp, macs
 
 
 def export_all(cfg, out, which="final", log=print, roles=("refiner", "detector", "corrector"), check_n=0,
@@ -157,11 +159,10 @@ def export_all(cfg, out, which="final", log=print, roles=("refiner", "detector",
                 os.path.join(cfg.out_dir(), "refiner", "final.pt")) else "last")
             model.eval()
             ck, tag = {"elapsed": 0, "step": 0}, "placeholder"
-        macs = count_macs(model, example_inputs(cfg, role))
         extra = {"keybot.train_minutes": f"{ck.get('elapsed', 0) / 60:.1f}", "keybot.train_steps": str(ck.get("step", 0)),
                  "keybot.checkpoint": tag}
         path = os.path.join(out, f"{role}.onnx")
-        export_role(cfg, role, model, path, extra)
+        _, macs = export_role(cfg, role, model, path, extra)
         quantize_file(path, os.path.join(out, f"{role}.fp16.onnx"), "fp16")
         for level, skip in enumerate(SKIP_LEVELS):
             quantize_file(path, os.path.join(out, f"{role}.int8.onnx"), "int8", skip=skip)
