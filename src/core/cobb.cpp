@@ -4,6 +4,7 @@
 //  * the cosine is not clipped at 0 (angles above 90 deg occur in angles.csv), only to [-1,1] for rounding;
 //  * MATLAB indexes mid_p_v(pos*2) 1-based, i.e. the BOTTOM edge mid-point of vertebra pos (0-based 2*pos+1).
 #include "keybot/core/cobb.hpp"
+#include "keybot/core/cobb_ends.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -41,7 +42,7 @@ std::size_t argmax(const std::vector<std::vector<double>>& m, std::size_t r, std
 
 }  // namespace
 
-CobbAngles cobb_angles(const std::vector<Point>& pts, double image_height) {
+CobbEnds cobb_end_vertebrae(const std::vector<Point>& pts, double image_height) {
     if (pts.size() % 4 != 0 || pts.size() < 12)
         throw Error("Cobb angles need 4 points per vertebra and at least 3 vertebrae, got " + std::to_string(pts.size()) + " points");
     const std::size_t nv = pts.size() / 4;
@@ -66,23 +67,32 @@ CobbAngles cobb_angles(const std::vector<Point>& pts, double image_height) {
     }
     const std::size_t partner = pos1[pos2];
 
-    CobbAngles out;
-    out.main = angle[pos2][partner] * kRadToDeg;
-    out.s_shaped = is_s_shaped(edge_mid);
-    if (!out.s_shaped) {
-        out.upper = angle[0][pos2] * kRadToDeg;
-        out.lower = angle[nv - 1][partner] * kRadToDeg;
+    // Each curve is the angle between two vertebrae's mid-lines; keep the pair so the annotator can draw it.
+    CobbEnds out;
+    auto curve = [&](std::size_t a, std::size_t b, double CobbAngles::*field) {
+        out.angles.*field = angle[a][b] * kRadToDeg;
+        return CobbCurve{int(std::min(a, b)), int(std::max(a, b)), out.angles.*field};
+    };
+    out.main = curve(pos2, partner, &CobbAngles::main);
+    out.angles.s_shaped = is_s_shaped(edge_mid);
+    if (!out.angles.s_shaped) {
+        out.upper = curve(0, pos2, &CobbAngles::upper);
+        out.lower = curve(partner, nv - 1, &CobbAngles::lower);
     } else if (edge_mid[2 * pos2 + 1].y + edge_mid[2 * partner + 1].y < image_height) {
         // Main curve in the upper half: the remaining curves lie above pos2 and below its partner.
-        out.upper = angle[pos2][argmax(angle, pos2, 0, pos2)] * kRadToDeg;
-        out.lower = angle[partner][argmax(angle, partner, partner, nv - 1)] * kRadToDeg;
+        out.upper = curve(pos2, argmax(angle, pos2, 0, pos2), &CobbAngles::upper);
+        out.lower = curve(partner, argmax(angle, partner, partner, nv - 1), &CobbAngles::lower);
     } else {
         // Main curve in the lower half: both remaining curves are searched above it.
         const std::size_t p = argmax(angle, pos2, 0, pos2);
-        out.upper = angle[pos2][p] * kRadToDeg;
-        out.lower = angle[p][argmax(angle, p, 0, p)] * kRadToDeg;
+        out.upper = curve(pos2, p, &CobbAngles::upper);
+        out.lower = curve(p, argmax(angle, p, 0, p), &CobbAngles::lower);
     }
     return out;
+}
+
+CobbAngles cobb_angles(const std::vector<Point>& pts, double image_height) {
+    return cobb_end_vertebrae(pts, image_height).angles;
 }
 
 }  // namespace keybot
