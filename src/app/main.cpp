@@ -82,8 +82,10 @@ bool parse_options(int argc, char** argv, Options& o) {
 
 void handle_events(Context& ctx) {
     SDL_Event event;
+    begin_key_events();
     while (SDL_PollEvent(&event)) {
         ImGui_ImplSDL2_ProcessEvent(&event);
+        note_key_event(event);
         if (event.type == SDL_QUIT) ctx.app.quit = true;
         if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
             event.window.windowID == SDL_GetWindowID(ctx.window))

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "annotator.hpp"
 #include "app.hpp"
@@ -27,9 +28,31 @@ constexpr float kSidePanelWidth = 270.0f;
 constexpr const char* kErrorPopup = "KeyBot";
 constexpr const char* kPathPopup = "Path";
 
+struct KeyTap {
+    SDL_Scancode key;
+    Uint16 mod;  // modifiers held at the press: Ctrl may already be released again by the time ImGui looks
+};
+std::vector<KeyTap> g_key_taps;  // first presses (not auto-repeats) in this frame's events
+
 // ImGui 1.86 with the SDL backend indexes keys by SDL scancode.
-bool key_pressed(SDL_Scancode key, bool repeat = false) { return ImGui::IsKeyPressed(key, repeat); }
+bool key_pressed(SDL_Scancode key, bool repeat = false) {
+    return ImGui::IsKeyPressed(key, repeat) ||
+           std::any_of(g_key_taps.begin(), g_key_taps.end(), [key](const KeyTap& t) { return t.key == key; });
+}
+bool tapped_with(Uint16 mods) {
+    return std::any_of(g_key_taps.begin(), g_key_taps.end(), [mods](const KeyTap& t) { return (t.mod & mods) != 0; });
+}
 bool key_down(SDL_Scancode key) { return ImGui::IsKeyDown(key); }
+
+}  // namespace
+
+void begin_key_events() { g_key_taps.clear(); }
+
+void note_key_event(const SDL_Event& event) {
+    if (event.type == SDL_KEYDOWN && !event.key.repeat) g_key_taps.push_back({event.key.keysym.scancode, event.key.keysym.mod});
+}
+
+namespace {
 
 void begin_panel(const char* name, ImVec2 pos, ImVec2 size, ImGuiWindowFlags extra_flags = 0) {
     ImGui::SetNextWindowPos(pos);
@@ -81,9 +104,10 @@ void handle_keys(App& app) {
     if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) return;
     ImageEntry* e = app.state.active();
     if (!e) return;
-    const bool ctrl = io.KeyCtrl || io.KeySuper;
+    const bool ctrl = io.KeyCtrl || io.KeySuper || tapped_with(KMOD_CTRL | KMOD_GUI);
+    const bool shift = io.KeyShift || tapped_with(KMOD_SHIFT);
     if (ctrl && key_pressed(SDL_SCANCODE_Z, true)) {
-        if (io.KeyShift) redo(app); else undo(app);
+        if (shift) redo(app); else undo(app);
         return;
     }
     if (ctrl && key_pressed(SDL_SCANCODE_Y, true)) {
@@ -102,9 +126,9 @@ void handle_keys(App& app) {
     if (key_pressed(SDL_SCANCODE_PAGEUP)) select_image(app, std::max(app.state.active_index() - 1, 0));
     if (key_pressed(SDL_SCANCODE_TAB) && e->has_points) {
         const int n = e->doc->schema().size();
-        e->selected = ((e->selected < 0 ? (io.KeyShift ? 0 : -1) : e->selected) + (io.KeyShift ? n - 1 : 1)) % n;
+        e->selected = ((e->selected < 0 ? (shift ? 0 : -1) : e->selected) + (shift ? n - 1 : 1)) % n;
     }
-    const double step = io.KeyShift ? 10.0 : 1.0;
+    const double step = shift ? 10.0 : 1.0;
     if (e->selected >= 0) {
         double dx = 0, dy = 0;
         if (key_pressed(SDL_SCANCODE_LEFT, true)) dx -= step;

@@ -1,6 +1,8 @@
 #pragma once
 // The ImGui layer: toolbar (files), the canvas (image + annotation, mouse and keyboard editing), the side panel
 // (images and progress, point tools, display, Cobb angles, models), the status bar and the dialogs.
+#include <SDL_events.h>
+
 #include <string>
 
 #include "canvas.hpp"
@@ -20,6 +22,11 @@ struct UiState {
     bool leveling = false;              // Shift+right drag: window/level
     bool confirm_new_session = false;
 };
+
+// Key presses seen in this frame's SDL events. ImGui 1.86 samples key state once per frame, so a key pressed
+// and released between two frames (a quick tap while the main thread is busy) would be lost without this.
+void begin_key_events();                 // call before polling the frame's events
+void note_key_event(const SDL_Event& event);
 
 // Builds this frame's ImGui windows and applies user input to app (call between ImGui::NewFrame and Render).
 // Sets app.viewer's viewport to the area between toolbar, side panel and status bar.

@@ -9,24 +9,20 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  artifactDir, firstXray, grayPng, launchBrowser, requireBuiltApp, startServer,
+  artifactDir, firstXray, grayPng, openPageSession, screenOf,
 } from './support.mjs';
 
 const xray = firstXray();
 const skip = xray ? false : 'no AASCE training images found (set KEYBOT_DATA_DIR); annotator tests need a real X-ray';
 
 let server, browser, page, manifest;
-const requests = [];
-const pageErrors = [];
+let requests = [];
+let pageErrors = [];
 
 const status = () => page.evaluate(() => window.keybot.status());
 const annotation = () => page.evaluate(() => window.keybot.getAnnotation());
 const idle = () => page.evaluate(() => window.keybot.whenIdle());
 const frames = (n) => page.evaluate((k) => window.keybot.nextFrame(k), n);
-const screenOf = (s, x, y) => ({
-  x: s.view.viewport.x + s.view.viewport.width / 2 + (x - s.view.centerX) * s.view.zoom,
-  y: s.view.viewport.y + s.view.viewport.height / 2 + (y - s.view.centerY) * s.view.zoom,
-});
 // Presses a key that starts a correction and waits until its revision has finished.
 async function pressAndRevise(key) {
   const ticket = (await status()).ticket.next;
@@ -49,13 +45,7 @@ async function openApp() {
 
 before(async () => {
   if (skip) return;
-  requireBuiltApp();
-  fs.mkdirSync(artifactDir, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-  browser.context.on('request', (r) => requests.push(r.url()));
-  page = browser.context.pages()[0] || await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  ({ server, browser, page, requests, pageErrors } = await openPageSession());
   await openApp();
   manifest = await page.evaluate(() => (window.keybotOrt ? window.keybotOrt.manifest() : null)).catch(() => null);
 });

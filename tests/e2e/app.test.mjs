@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  artifactDir, firstXray, grayPng, launchBrowser, requireBuiltApp, startServer,
+  artifactDir, firstXray, grayPng, openPageSession, screenOf,
 } from './support.mjs';
 
 // 300 x 200 pattern: left half dark, right half bright, bright square in the dark half's top-left.
@@ -19,8 +19,8 @@ const DARK = [[100, 150], [60, 150], [120, 20]];
 const BRIGHT = [[225, 100], [60, 60], [280, 180]];
 
 let server, browser, page;
-const requests = [];
-const pageErrors = [];
+let requests = [];
+let pageErrors = [];
 
 async function waitForImage(name) {
   await page.waitForFunction((n) => window.keybot.status().image?.name === n, name, { timeout: 30000 });
@@ -57,19 +57,9 @@ async function assertPatternVisible(label) {
 
 const status = () => page.evaluate(() => window.keybot.status());
 const frames = (n) => page.evaluate((k) => window.keybot.nextFrame(k), n);
-const screenOf = (s, x, y) => ({
-  x: s.view.viewport.x + s.view.viewport.width / 2 + (x - s.view.centerX) * s.view.zoom,
-  y: s.view.viewport.y + s.view.viewport.height / 2 + (y - s.view.centerY) * s.view.zoom,
-});
 
 before(async () => {
-  requireBuiltApp();
-  fs.mkdirSync(artifactDir, { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-  browser.context.on('request', (r) => requests.push(r.url()));
-  page = browser.context.pages()[0] || await browser.context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  ({ server, browser, page, requests, pageErrors } = await openPageSession());
   await page.addInitScript(() => {
     window.__cspViolations = [];
     document.addEventListener('securitypolicyviolation',

@@ -82,6 +82,26 @@ export async function launchBrowser() {
   };
 }
 
+// Server + browser + one page, recording every request URL and page error (shared by the page tests).
+export async function openPageSession() {
+  requireBuiltApp();
+  fs.mkdirSync(artifactDir, { recursive: true });
+  const server = await startServer();
+  const browser = await launchBrowser();
+  const requests = [];
+  const pageErrors = [];
+  browser.context.on('request', (r) => requests.push(r.url()));
+  const page = browser.context.pages()[0] || await browser.context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  return { server, browser, page, requests, pageErrors };
+}
+
+// Screen position (page px) of image point (x, y) under the view reported by window.keybot.status().
+export const screenOf = (s, x, y) => ({
+  x: s.view.viewport.x + s.view.viewport.width / 2 + (x - s.view.centerX) * s.view.zoom,
+  y: s.view.viewport.y + s.view.viewport.height / 2 + (y - s.view.centerY) * s.view.zoom,
+});
+
 // --- PNG encoding (grayscale, 8 or 16 bit) -------------------------------------------------------------------
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
