@@ -51,6 +51,10 @@ def check_all(cfg, out, log=print, roles=("refiner", "detector", "corrector"), n
     for role in roles:
         try:
             tm, _ = load_model(cfg, role, models[role]["fp32"].meta.get("keybot.checkpoint", "final"))
+            if models[role]["fp32"].meta.get("keybot.flip_tta") == "1":
+                from .export import FlipTTA
+                tta = FlipTTA(tm, cfg.width).eval()
+                tm = lambda *a: (tta(*a),)  # noqa: E731  same output tuple shape as the models
         except FileNotFoundError:
             tm = None
         diffs = {"int8": [], "fp16": [], "torch": []}

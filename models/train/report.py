@@ -62,16 +62,16 @@ def replace_block(text, key, body):
     return pat.sub(lambda _: block, text) if pat.search(text) else text
 
 
-def update_readme(d=REPO_MODELS, status=None):
+def update_readme(d=REPO_MODELS, status=None, eval_file="eval.json", eval_note=""):
     p = os.path.join(d, "README.md")
     if not os.path.exists(p):
         return
     text = open(p).read()
-    info, check, ev = _load(d, "export_info.json"), _load(d, "check.json"), _load(d, "eval.json")
+    info, check, ev = _load(d, "export_info.json"), _load(d, "check.json"), _load(d, eval_file)
     if info:
         text = replace_block(text, "sizes", size_table(info, check))
     if ev:
-        text = replace_block(text, "eval", eval_table(ev))
+        text = replace_block(text, "eval", (eval_note + "\n\n" if eval_note else "") + eval_table(ev))
     if status:
         text = replace_block(text, "status", status)
     open(p, "w").write(text)
@@ -81,8 +81,10 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", default=REPO_MODELS)
     ap.add_argument("--status", default=None)
+    ap.add_argument("--eval-file", default="eval.json")
+    ap.add_argument("--eval-note", default="")
     a = ap.parse_args(argv)
-    update_readme(a.dir, a.status)
+    update_readme(a.dir, a.status, a.eval_file, a.eval_note)
 
 
 if __name__ == "__main__":
