@@ -21,17 +21,19 @@ import torch
 
 from . import net
 from .config import get_config
-from .export import example_inputs
+from .export import example_inputs, export_module
 
 ROLES = ("refiner", "detector", "corrector")
 
 
 def load(cfg, role):
+    """The role's network wrapped exactly as export.py exports it (flip averaging included when configured)."""
     try:
         from .train import load_model
-        return load_model(cfg, role, which="auto")[0], "checkpoint"
+        m, src = load_model(cfg, role, which="auto")[0], "checkpoint"
     except (FileNotFoundError, OSError, RuntimeError, KeyError):
-        return net.build(role, cfg).eval(), "initial weights"
+        m, src = net.build(role, cfg), "initial weights"
+    return export_module(cfg, role, m)[0], src
 
 
 def time_ms(fn, runs):
@@ -62,7 +64,7 @@ def torch_rows(cfg, runs, threads_list):
 def keybot_rows(binary, models_dir, runs):
     cmd = [binary, "bench", "--json", "--runs", str(runs)] + (["--models", models_dir] if models_dir else [])
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-    return [r for r in json.loads(out)["results"] if r["provider"] == "cpu"]
+    return [r for r in json.loads(out)["results"] if r["provider"].lower() == "cpu"]
 
 
 def click(stage_ms, rounds):

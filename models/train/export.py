@@ -114,17 +114,22 @@ def set_meta(model_proto, cfg, role, extra=None):
         e.key, e.value = k, v
 
 
-def export_role(cfg, role, model, path, extra_meta=None, flip_tta=None):
-    import onnx
-    wrap_cls, ins, outs = SPEC[role]
+def export_module(cfg, role, model, flip_tta=None):
+    """The module exactly as exported (also what the PyTorch benchmark times) and whether it flip-averages."""
     model = model.to(memory_format=torch.contiguous_format).eval()
     if flip_tta is None:
         flip_tta = getattr(cfg, "flip_tta", True)
     if flip_tta and role in ("refiner", "corrector"):
-        wrap = FlipTTA(model, cfg.width).eval()
+        return FlipTTA(model, cfg.width).eval(), True
+    return SPEC[role][0](model).eval(), False
+
+
+def export_role(cfg, role, model, path, extra_meta=None, flip_tta=None):
+    import onnx
+    _, ins, outs = SPEC[role]
+    wrap, flipped = export_module(cfg, role, model, flip_tta)
+    if flipped:
         extra_meta = dict(extra_meta or {}, **{"keybot.flip_tta": "1"})
-    else:
-        wrap = wrap_cls(model).eval()
     inputs = example_inputs(cfg, role)
     macs = count_macs(wrap, inputs)  # of the exported graph (flip averaging = two trunk passes)
     extra_meta = dict(extra_meta or {}, **{"keybot.macs": str(macs)})
