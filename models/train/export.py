@@ -181,8 +181,12 @@ def export_all(cfg, out, which="final", log=print, roles=("refiner", "detector",
                       "bytes": {v: os.path.getsize(os.path.join(out, f"{role}{s}.onnx"))
                                 for v, s in (("fp32", ""), ("int8", ".int8"), ("fp16", ".fp16"))}}
         log(f"[export] {role}: {info[role]}")
-    with open(os.path.join(out, "export_info.json"), "w") as f:
-        json.dump(info, f, indent=1)
+    p = os.path.join(out, "export_info.json")
+    merged = json.load(open(p)) if os.path.exists(p) else {}  # keep roles not exported this time
+    merged.update(info)
+    merged = {r: merged[r] for r in ("refiner", "detector", "corrector") if r in merged}
+    with open(p, "w") as f:
+        json.dump(merged, f, indent=1)
     return info
 
 
