@@ -15,6 +15,7 @@
 //   keybot.exportAs('json'|'aasce'|'aasce-filenames'|'coco') -> string; importAnnotation(text) -> {ok, error}
 //   keybot.images() / selectImage(i) / setDone(i, done) / newSession() / whenIdle() / autosaveIdle()
 //   keybot.setView(zoom, cx, cy) / fit() / nextFrame(n) / readPixels() / onChange(fn)
+//   keybot.setOverlay(name, on)        'quads' | 'cobb' | 'errorProbability' | 'heatmap' on or off
 // Wasm memory can grow (and then detaches old views), so a heap view is never kept across a call that can
 // allocate or across an await: always read Module.HEAPU8 right before use.
 (function () {
@@ -212,6 +213,13 @@
 
   function setView(zoom, cx, cy) { requireStarted(); Module._keybot_set_view(+zoom, +cx, +cy); }
   function fit() { requireStarted(); Module._keybot_fit(); }
+  // Overlays: 'quads', 'cobb', 'errorProbability', 'heatmap' (the refiner's heatmaps, for teaching).
+  function setOverlay(name, on = true) {
+    requireStarted();
+    const ok = withString(String(name), (p) => Module._keybot_set_overlay(p, on ? 1 : 0)) === 1;
+    if (!ok) throw new Error(`unknown overlay '${name}' (quads, cobb, errorProbability, heatmap)`);
+    publish(status());
+  }
 
   async function nextFrame(n = 1) {
     await ready;
@@ -365,7 +373,7 @@
 
   const api = {
     ready, restored, modelsReady, loadImageBytes, loadFile, openFilePicker, openAnnotationPicker, status, setView,
-    fit, nextFrame, readPixels, onChange, getAnnotation, getAnnotationJson, points, movePoint, undo, redo,
+    fit, setOverlay, nextFrame, readPixels, onChange, getAnnotation, getAnnotationJson, points, movePoint, undo, redo,
     selectPoint, confirmPoint, nextFlagged, exportAs, importAnnotation, images, selectImage, setDone, newSession,
     whenIdle, autosaveIdle,
     _stateChanged: stateChanged, _download: download,

@@ -54,7 +54,7 @@ def check_all(cfg, out, log=print, roles=("refiner", "detector", "corrector"), n
             if models[role]["fp32"].meta.get("keybot.flip_tta") == "1":
                 from .export import FlipTTA
                 tta = FlipTTA(tm, cfg.width).eval()
-                tm = lambda *a: (tta(*a),)  # noqa: E731  same output tuple shape as the models
+                tm = lambda *a: (lambda o: o if isinstance(o, tuple) else (o,))(tta(*a))  # noqa: E731  a tuple, like the models
         except FileNotFoundError:
             tm = None
         diffs = {"int8": [], "fp16": [], "torch": []}

@@ -40,16 +40,17 @@ class Config:
     target_sigma: float = 2.0               # heatmap px, Gaussian target for the CE loss
     val_fraction: float = 0.15              # of patients
     error_threshold: float = 10.0           # input px: a point is an error for the detector above this
+    detector_downsample: int = 2            # detector trunk on the image averaged over 2x2 blocks (4x cheaper)
     max_hints: int = 8
     p_no_hint: float = 0.3
     p_iterative: float = 0.5                # RITM-style clicks on the model's own worst points
     w_heatmap: float = 1.0
     w_coord: float = 0.1                    # L1 in input px
     w_morph: float = 0.05                   # L1 on neighbour difference vectors, input px
-    refiner: StageConfig = field(default_factory=lambda: StageConfig(minutes=90))
-    detector: StageConfig = field(default_factory=lambda: StageConfig(minutes=30, lr=1e-3))
-    corrector: StageConfig = field(default_factory=lambda: StageConfig(minutes=40, lr=1e-3))
-    flip_tta: bool = True                   # refiner/corrector ONNX average with a mirrored pass
+    refiner: StageConfig = field(default_factory=lambda: StageConfig(minutes=80))
+    detector: StageConfig = field(default_factory=lambda: StageConfig(minutes=25, lr=1e-3))
+    corrector: StageConfig = field(default_factory=lambda: StageConfig(minutes=25, lr=1e-3))
+    flip_tta: bool = False                  # True: refiner/corrector ONNX average with a mirrored pass (2x cost)
     max_val_images: int = 0                 # 0 = all validation images in the final evaluation
 
     def stage(self, role: str) -> StageConfig:

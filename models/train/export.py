@@ -38,6 +38,20 @@ class FirstOutput(nn.Module):
         return self.m(*inputs)[0]
 
 
+class RefinerOutputs(nn.Module):
+    """The refiner's contract outputs: xy and the per-point probability maps [1,68,h,w] (the softmax the
+    soft-argmax decodes; the annotator shows them as a teaching overlay)."""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, image, xy, mask):
+        out, logits, _ = self.m(image, xy, mask)
+        b, k, h, w = logits.shape
+        return out, torch.softmax(logits.reshape(b, k, h * w), dim=-1).reshape(b, k, h, w)
+
+
 class FlipTTA(nn.Module):
     """Refiner/corrector with horizontal-flip averaging inside the graph: a second pass on the mirrored
     image (MatMul with an anti-diagonal matrix), points mirrored (x -> W-1-x) and their left/right corners
@@ -54,17 +68,21 @@ class FlipTTA(nn.Module):
         self.register_buffer("ox", torch.tensor([width - 1.0, 0.0]))
 
     def forward(self, image, xy, mask):
-        _, _, raw = self.m(image, xy, mask)
+        _, logits, raw = self.m(image, xy, mask)
         img_f = torch.matmul(image, self.pw)
         xy_f = torch.matmul(self.pp, xy * self.sx + self.ox)
         mask_f = torch.matmul(mask, self.pp)  # pp is symmetric
         _, _, raw_f = self.m(img_f, xy_f, mask_f)
         raw_b = torch.matmul(self.pp, raw_f) * self.sx + self.ox
-        return self.m.finish((raw + raw_b) * 0.5, xy, mask)
+        out = self.m.finish((raw + raw_b) * 0.5, xy, mask)
+        if self.m.role != "refiner":
+            return out
+        b, k, h, w = logits.shape  # heatmaps of the unmirrored pass
+        return out, torch.softmax(logits.reshape(b, k, h * w), dim=-1).reshape(b, k, h, w)
 
 
 SPEC = {
-    "refiner": (FirstOutput, ["image", "hint_xy", "hint_mask"], ["xy"]),
+    "refiner": (RefinerOutputs, ["image", "hint_xy", "hint_mask"], ["xy", "heatmaps"]),
     "detector": (FirstOutput, ["image", "xy"], ["error_prob"]),
     # ONNX values are single-assignment: the output cannot share the input's name "xy"
     "corrector": (FirstOutput, ["image", "xy", "trust_mask"], ["xy_out"]),

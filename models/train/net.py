@@ -195,9 +195,13 @@ class Detector(nn.Module):
 
     def __init__(self, cfg, hidden=64):
         super().__init__()
-        self.sigma = cfg.hint_sigma
+        # The detector judges gross errors (a point on the wrong corner or vertebra), which a half-resolution
+        # view still shows: its trunk runs on the image averaged over `down` x `down` blocks, in-graph, so the
+        # contract's input stays the full size and the detector costs about a quarter of the refiner.
+        self.down = getattr(cfg, "detector_downsample", 1)
+        self.sigma = cfg.hint_sigma / self.down
         self.scale = 1.0 / cfg.error_threshold
-        self.trunk = Trunk(cfg.height, cfg.width, cfg.widths, cfg.dec_width, 1)
+        self.trunk = Trunk(cfg.height // self.down, cfg.width // self.down, cfg.widths, cfg.dec_width, 1)
         nf = cfg.dec_width + 4
         self.point = nn.Sequential(
             nn.Conv2d(nf, hidden, (3, 1), 1, (1, 0)), nn.ReLU(inplace=True),
@@ -206,13 +210,30 @@ class Detector(nn.Module):
         # learned per-point identity added to the features (points differ: T1 vs L5)
         self.ident = nn.Parameter(torch.zeros(1, hidden, N_PTS, 1))
 
+    def to_trunk(self, xy):
+        """Input-tensor px -> trunk px (pixel centres at integers in both)."""
+        return xy if self.down == 1 else (xy + 0.5) * (1.0 / self.down) - 0.5
+
+    def from_trunk(self, xy):
+        return xy if self.down == 1 else (xy + 0.5) * self.down - 0.5
+
+    def shrink(self, image):
+        if self.down == 1:
+            return image
+        b, _, h, w = image.shape
+        k = self.down
+        # block mean by Reshape + ReduceSum (no pooling op needed in the ONNX graph)
+        return image.reshape(b, 1, h // k, k, w // k, k).sum((3, 5)) * (1.0 / (k * k))
+
     def forward(self, image, xy):
+        """Returns (error_prob, logits, prediction in trunk px, logit)."""
         b = image.shape[0]
         g = self.trunk.grid
         ones = torch.ones(1, N_PTS) if torch.onnx.is_in_onnx_export() else torch.ones_like(xy[:, :, 0])
-        gm = g.render(xy, ones, self.sigma)                       # [B,68,hw]
-        feat, logits = self.trunk(image, gm)
-        prob, pred = g.soft_argmax(logits)
+        gm = g.render(self.to_trunk(xy), ones, self.sigma)        # [B,68,hw]
+        feat, logits = self.trunk(self.shrink(image), gm)
+        prob, pred_t = g.soft_argmax(logits)
+        pred = self.from_trunk(pred_t)
         wn = gm / (gm.sum(-1, keepdim=True) + 1e-6)
         pooled = torch.matmul(wn, feat.reshape(b, feat.shape[1], -1).transpose(1, 2))  # [B,68,C]
         mass = (prob * gm).sum(-1, keepdim=True)                 # [B,68,1]
@@ -223,7 +244,7 @@ class Detector(nn.Module):
         h = self.point[1](self.point[0](f) + self.ident)
         h = self.point[3](self.point[2](h))
         logit = self.point[4](h).reshape(b, N_PTS)
-        return torch.sigmoid(logit), logits, pred, logit
+        return torch.sigmoid(logit), logits, pred_t, logit
 
 
 ROLES = {"refiner": Refiner, "detector": Detector, "corrector": Corrector}

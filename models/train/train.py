@@ -21,6 +21,15 @@ from .errors import corrupt
 from .losses import keypoint_loss
 
 
+def device():
+    """CUDA when this torch has a GPU (the `gpu` preset's machine), else CPU; same recipe either way."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def dev_of(model):
+    return next(model.parameters()).device
+
+
 def seed_all(s):
     random.seed(s)
     np.random.seed(s)
@@ -70,12 +79,14 @@ def mre_orig(ds, idx, pred, gt=None):
 
 def val_refiner(model, ds, va, bs=8):
     model.eval()
+    dev = dev_of(model)
     preds = []
     for s in range(0, len(va), bs):
         idx = va[s:s + bs]
         x, _ = batch(ds, idx, None, augment_on=False)
-        z = torch.zeros(len(idx), 68, 2)
-        preds.append(predict_refiner(model, torch.from_numpy(x), z, torch.zeros(len(idx), 68)).numpy())
+        z = torch.zeros(len(idx), 68, 2, device=dev)
+        preds.append(predict_refiner(model, torch.from_numpy(x).to(dev), z,
+                                     torch.zeros(len(idx), 68, device=dev)).cpu().numpy())
     return np.concatenate(preds)
 
 
@@ -87,12 +98,12 @@ def refiner_step(cfg, model, x, gt, rng):
     n_target = np.array([0 if rng.rand() < cfg.p_no_hint else rng.randint(1, cfg.max_hints + 1)
                          for _ in range(B)])
     passes = rng.randint(1, 4) if rng.rand() < cfg.p_iterative else 0
-    mask = torch.zeros(B, 68)
+    mask = torch.zeros(B, 68, device=x.device)
     hint = gt + torch.randn_like(gt) * 0.5
     for b in range(B):
         r = max(0, n_target[b] - passes)
         if r:
-            mask[b, torch.from_numpy(rng.choice(68, r, replace=False))] = 1
+            mask[b, torch.as_tensor(rng.choice(68, r, replace=False), device=x.device)] = 1
     if passes:
         model.eval()
         with torch.no_grad():
@@ -113,21 +124,21 @@ def corrupted_inputs(cfg, refiner, x, gt, rng):
     """Mixture of the refiner's own output (random 0-3 hints) and synthetic corruptions."""
     B = x.shape[0]
     xy = gt.clone()
-    use_ref = torch.from_numpy(rng.rand(B) < 0.5)
+    use_ref = torch.from_numpy(rng.rand(B) < 0.5).to(x.device)
     if use_ref.any() and refiner is not None:
-        mask = torch.zeros(B, 68)
+        mask = torch.zeros(B, 68, device=x.device)
         for b in range(B):
             k = rng.randint(0, 4)
             if k:
-                mask[b, torch.from_numpy(rng.choice(68, k, replace=False))] = 1
+                mask[b, torch.as_tensor(rng.choice(68, k, replace=False), device=x.device)] = 1
         with torch.no_grad():
             pr = refiner(x, gt, mask)[0]
         xy[use_ref] = pr[use_ref]
-    out = xy.numpy().copy()
+    out = xy.cpu().numpy().copy()
     for b in range(B):
         if rng.rand() < 0.75:
             out[b] = corrupt(out[b], rng)
-    return torch.from_numpy(out)
+    return torch.from_numpy(out).to(x.device)
 
 
 def detector_step(cfg, model, refiner, x, gt, rng):
@@ -137,7 +148,7 @@ def detector_step(cfg, model, refiner, x, gt, rng):
     pos = label.mean().clamp(0.02, 0.98)
     bce = torch.nn.functional.binary_cross_entropy_with_logits(
         logit, label, pos_weight=torch.clamp((1 - pos) / pos, max=5.0))
-    aux, parts = keypoint_loss(cfg, logits, pred, gt, model.trunk.grid)
+    aux, parts = keypoint_loss(cfg, logits, pred, model.to_trunk(gt), model.trunk.grid)
     parts["bce"] = bce.item()
     parts["pos"] = label.mean().item()
     return bce + 0.5 * aux, parts
@@ -146,7 +157,7 @@ def detector_step(cfg, model, refiner, x, gt, rng):
 def corrector_step(cfg, model, refiner, x, gt, rng):
     xy = corrupted_inputs(cfg, refiner, x, gt, rng)
     bad = (((xy - gt) ** 2).sum(-1).sqrt() > cfg.error_threshold)
-    r = torch.from_numpy(rng.rand(*bad.shape)).float()
+    r = torch.from_numpy(rng.rand(*bad.shape)).float().to(x.device)
     # simulated detector: most errors untrusted, some correct points untrusted too
     trust = torch.where(bad, (r < 0.05).float(), (r > 0.15).float())
     _, logits, raw = model(x, xy, trust)
@@ -184,7 +195,8 @@ def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
         return
     torch.set_num_threads(cfg.threads)
     seed_all(cfg.seed + {"refiner": 0, "detector": 1, "corrector": 2}[role])
-    model = net.build(role, cfg).to(memory_format=torch.channels_last)
+    dev = device()
+    model = net.build(role, cfg).to(dev).to(memory_format=torch.channels_last)
     opt = torch.optim.AdamW(model.parameters(), lr=sc.lr, weight_decay=sc.weight_decay)
     elapsed, step = 0.0, 0
     rng = np.random.RandomState(cfg.seed + len(role))
@@ -203,10 +215,11 @@ def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
     if role != "refiner":
         try:
             refiner, _ = load_model(cfg, "refiner", "auto")
+            refiner = refiner.to(dev)
         except FileNotFoundError:
             log("no refiner checkpoint: synthetic errors only")
     budget = sc.minutes * 60
-    log(f"[{role}] {net.n_params(model)} params, budget {sc.minutes} min, batch {sc.batch}")
+    log(f"[{role}] {net.n_params(model)} params, budget {sc.minutes} min, batch {sc.batch}, on {dev}")
 
     def save(path):
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "elapsed": elapsed, "step": step,
@@ -224,7 +237,8 @@ def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
             gparam["lr"] = lr_at(sc, frac)
         idx = tr[rng.randint(0, len(tr), sc.batch)]
         x, gt = batch(ds, idx, rng)
-        x, gt = torch.from_numpy(x).contiguous(memory_format=torch.channels_last), torch.from_numpy(gt)
+        x = torch.from_numpy(x).to(dev).contiguous(memory_format=torch.channels_last)
+        gt = torch.from_numpy(gt).to(dev)
         if role == "refiner":
             loss, parts = refiner_step(cfg, model, x, gt, rng)
         elif role == "detector":
@@ -272,18 +286,20 @@ def quick_eval(cfg, role, model, refiner, ds, va, log):
     pred = val_refiner(refiner, ds, va)
     gt = ds.pts[va]
     bad = np.linalg.norm(pred - gt, axis=-1) > cfg.error_threshold
-    x = torch.from_numpy(np.stack([ds.images[i] for i in va])[:, None].astype(np.float32) / 255)
+    dev = dev_of(model)
+    x = torch.from_numpy(np.stack([ds.images[i] for i in va])[:, None].astype(np.float32) / 255).to(dev)
+    pt = torch.from_numpy(pred).to(dev)
     with torch.no_grad():
         if role == "detector":
-            p = torch.cat([model(x[s:s + 8], torch.from_numpy(pred[s:s + 8]))[0] for s in range(0, len(va), 8)])
-            flag = p.numpy() > 0.5
+            p = torch.cat([model(x[s:s + 8], pt[s:s + 8])[0] for s in range(0, len(va), 8)])
+            flag = p.cpu().numpy() > 0.5
             tp = (flag & bad).sum()
             log(f"[detector] VAL precision {tp / max(1, flag.sum()):.3f} recall {tp / max(1, bad.sum()):.3f} "
                 f"(errors {bad.mean() * 100:.1f}% of points)")
         else:
-            trust = torch.from_numpy((~bad).astype(np.float32))
-            out = torch.cat([model(x[s:s + 8], torch.from_numpy(pred[s:s + 8]), trust[s:s + 8])[0]
-                             for s in range(0, len(va), 8)]).numpy()
+            trust = torch.from_numpy((~bad).astype(np.float32)).to(dev)
+            out = torch.cat([model(x[s:s + 8], pt[s:s + 8], trust[s:s + 8])[0]
+                             for s in range(0, len(va), 8)]).cpu().numpy()
             log(f"[corrector] VAL MRE refiner {mre_orig(ds, va, pred).mean():.1f} -> corrected with oracle "
                 f"trust {mre_orig(ds, va, out).mean():.1f} px")
 
@@ -292,8 +308,11 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", default="default")
     ap.add_argument("--role", choices=list(net.ROLES), required=True)
+    ap.add_argument("--threads", type=int, default=0, help="override the config's thread count")
     a = ap.parse_args(argv)
     cfg = get_config(a.config)
+    if a.threads:
+        cfg.threads = a.threads
     ds = Dataset(cfg, os.path.join(os.path.dirname(cfg.out_dir()), "cache"))
     tr, va = ds.split(cfg)
     train_role(cfg, a.role, ds, tr, va)

@@ -45,9 +45,21 @@ ImageEntry* editable(App& app, int index) {
     return e;
 }
 
-void changed(App& app, ImageEntry& e) {
+void set_heatmap(ImageEntry& e, std::vector<float> values, int cols, int rows) {
+    if (values.empty() && e.heatmap.empty()) return;
+    const bool fits = cols > 0 && rows > 0 && values.size() == std::size_t(cols) * rows;
+    e.heatmap = fits ? std::move(values) : std::vector<float>{};
+    e.heatmap_cols = fits ? cols : 0;
+    e.heatmap_rows = fits ? rows : 0;
+    ++e.heatmap_generation;
+}
+
+// Every change of the points goes through here; the heatmap belonged to the points before it, so it goes
+// (apply() sets the new run's heatmap after this).
+void changed(App& app, ImageEntry& e, bool points_moved = true) {
     app.state.touch(e);
     e.changed_ms = now_ms();
+    if (points_moved) set_heatmap(e, {}, 0, 0);
 }
 
 // Ends the runs of entry `e` (their results will be dropped) and marks their tickets finished.
@@ -106,6 +118,7 @@ void apply(App& app, RevisionJob& job) {
     if (job.kind == JobKind::correct) app.last_latency_ms = ms;
     else app.last_predict_ms = ms;
     changed(app, *e);
+    set_heatmap(*e, std::move(job.heatmap), job.heatmap_cols, job.heatmap_rows);
 }
 
 #if !defined(__EMSCRIPTEN__)
@@ -254,7 +267,7 @@ bool confirm_point(App& app, int index) {
     }
     if (e->doc->point(index).provenance == Provenance::user_confirmed) return true;
     e->doc->set_provenance(index, Provenance::user_confirmed);
-    changed(app, *e);
+    changed(app, *e, false);
     return true;
 }
 
@@ -314,7 +327,7 @@ void set_done(App& app, int image, bool done) {
     ImageEntry& e = app.state.entry(image);
     if (e.done == done) return;
     e.done = done;
-    changed(app, e);
+    changed(app, e, false);
 }
 
 bool select_image(App& app, int image) {

@@ -6,6 +6,7 @@
 
 #include "app_state.hpp"
 #include "frame_capture.hpp"
+#include "gl_texture.hpp"
 #include "image_renderer.hpp"
 #include "inference.hpp"
 #include "viewer.hpp"
@@ -17,12 +18,14 @@ struct Overlays {
     bool quads = true;          // vertebra outlines + labels
     bool cobb = true;           // Cobb end-vertebra lines and angles
     bool error_probability = false;  // teaching: circle size/colour = the detector's error probability
+    bool heatmap = false;            // teaching: the refiner's heatmaps (where it believes the corners are)
 };
 
 struct App {
     AppState state;
     Viewer viewer;
     ImageRenderer renderer;
+    HeatmapTexture heatmap_texture;    // the active image's heatmap on the GPU (canvas.cpp keeps it current)
     FrameCapture capture;
     Inference inference;
     Overlays overlays;

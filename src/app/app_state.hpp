@@ -61,6 +61,11 @@ struct ImageEntry {
     std::shared_ptr<const void> prepared;
     std::uint64_t pending_ticket = 0;   // 0 = none; results of older tickets are dropped (superseded)
     std::vector<AnnotatedPoint> preview;  // shown while a correction runs: the document plus the user's edit
+    // The refiner's heatmap summary from the model run that produced the current points (teaching overlay);
+    // empty when the points came from elsewhere (undo, import, restore) or the model has no heatmaps.
+    std::vector<float> heatmap;           // heatmap_rows * heatmap_cols values in [0,1], tiling the whole image
+    int heatmap_cols = 0, heatmap_rows = 0;
+    unsigned heatmap_generation = 0;      // increases whenever `heatmap` changes (texture upload)
     const std::vector<AnnotatedPoint>& shown_points() const { return pending_ticket && !preview.empty() ? preview : doc->points(); }
 };
 

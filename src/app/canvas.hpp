@@ -27,5 +27,7 @@ struct CanvasDrag {
 int hit_test(const App& app, const ImageEntry& entry, Point screen, double radius);
 
 void draw_annotation(ImDrawList* draw, const App& app, const ImageEntry& entry, const CanvasDrag& drag, double time_s);
+// Uploads the entry's heatmap when the overlay is on and it changed (needs the GL context: call before drawing).
+void sync_heatmap_texture(App& app, const ImageEntry& entry);
 
 }  // namespace keybot::app

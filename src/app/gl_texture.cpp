@@ -27,6 +27,19 @@ std::vector<std::uint8_t> to_hi_lo_bytes(const Image& image) {
     return bytes;
 }
 
+// Creates the texture on first use, then (re)fills it: clamped edges, tightly packed bytes.
+void upload_2d(GLuint& id, GLint filter, GLint internal_format, GLenum format, int w, int h, const void* bytes) {
+    if (id == 0) glGenTextures(1, &id);
+    glBindTexture(GL_TEXTURE_2D, id);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glTexImage2D(GL_TEXTURE_2D, 0, internal_format, w, h, 0, format, GL_UNSIGNED_BYTE, bytes);
+    glBindTexture(GL_TEXTURE_2D, 0);
+}
+
 }  // namespace
 
 void GrayTexture::upload(const Image& image) {
@@ -36,15 +49,7 @@ void GrayTexture::upload(const Image& image) {
     fit_within(w, h, std::max<GLint>(max_size, 1));
     const auto bytes = to_hi_lo_bytes(w == image.width && h == image.height ? image : resize(image, w, h));
 
-    if (id_ == 0) glGenTextures(1, &id_);
-    glBindTexture(GL_TEXTURE_2D, id_);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RG8, w, h, 0, GL_RG, GL_UNSIGNED_BYTE, bytes.data());
-    glBindTexture(GL_TEXTURE_2D, 0);
+    upload_2d(id_, GL_NEAREST, GL_RG8, GL_RG, w, h, bytes.data());
     width_ = w;
     height_ = h;
 }
@@ -53,6 +58,25 @@ void GrayTexture::destroy() {
     if (id_ != 0) glDeleteTextures(1, &id_);
     id_ = 0;
     width_ = height_ = 0;
+}
+
+void HeatmapTexture::upload(const float* values, int cols, int rows) {
+    std::vector<std::uint8_t> rgba(std::size_t(cols) * rows * 4);
+    for (std::size_t i = 0; i < std::size_t(cols) * rows; ++i) {
+        const float v = std::clamp(values[i], 0.0f, 1.0f);
+        rgba[4 * i + 0] = static_cast<std::uint8_t>(255.0f * std::clamp(3.0f * v, 0.0f, 1.0f));
+        rgba[4 * i + 1] = static_cast<std::uint8_t>(255.0f * std::clamp(3.0f * v - 1.0f, 0.0f, 1.0f));
+        rgba[4 * i + 2] = static_cast<std::uint8_t>(255.0f * std::clamp(3.0f * v - 2.0f, 0.0f, 1.0f));
+        rgba[4 * i + 3] = static_cast<std::uint8_t>(210.0f * std::sqrt(v));
+    }
+    upload_2d(id_, GL_LINEAR, GL_RGBA8, GL_RGBA, cols, rows, rgba.data());
+}
+
+void HeatmapTexture::destroy() {
+    if (id_ != 0) glDeleteTextures(1, &id_);
+    id_ = 0;
+    entry = 0;
+    generation = ~0u;
 }
 
 }  // namespace keybot::app

@@ -31,6 +31,14 @@ namespace {
     for (char& c : text) c = char(std::tolower(static_cast<unsigned char>(c)));
     return text;
 }
+
+// The app always asks for the refiner's heatmaps (the teaching overlay can be switched on at any time); they
+// cost one extra output copy per click.
+engine::PipelineOptions pipeline_options() {
+    engine::PipelineOptions o;
+    o.heatmap = true;
+    return o;
+}
 }  // namespace
 
 struct Inference::Impl {
@@ -73,7 +81,7 @@ bool Inference::load_dir(const std::string& dir, int threads) {
         options.threads = threads;
         impl_->models = engine::load_models(dir, options);
         impl_->opened = 3;
-        impl_->pipeline = std::make_unique<engine::Pipeline>(impl_->models);
+        impl_->pipeline = std::make_unique<engine::Pipeline>(impl_->models, pipeline_options());
         impl_->backend = lower(engine::to_string(impl_->models.refiner->provider()));  // "cpu" / "cuda"
         state_ = State::ready;
         message_.clear();
@@ -101,7 +109,7 @@ void Inference::load_role_async(int role, std::vector<std::uint8_t> bytes, const
         slot = std::move(session);
         if (impl_->opened < 3 || state_ == State::failed) return;
         try {
-            impl_->pipeline = std::make_unique<engine::Pipeline>(impl_->models);
+            impl_->pipeline = std::make_unique<engine::Pipeline>(impl_->models, pipeline_options());
 #if defined(__EMSCRIPTEN__)
             impl_->backend = impl_->models.refiner->backend();  // "webgpu" | "wasm"
 #else
@@ -140,7 +148,12 @@ void Inference::start(std::shared_ptr<RevisionJob> job, std::shared_ptr<const vo
     }
     auto finish = [impl, job](engine::Revision r) {
         job->finished_ms = now_ms();
-        if (r.ok()) job->output = std::move(r.points);
+        if (r.ok()) {
+            job->output = std::move(r.points);
+            job->heatmap = std::move(r.heatmap.values);
+            job->heatmap_cols = r.heatmap.cols;
+            job->heatmap_rows = r.heatmap.rows;
+        }
         else job->error = r.error.empty() ? "the model run failed" : r.error;
         std::lock_guard<std::mutex> lock(impl->mutex);
         impl->finished.push_back(job);

@@ -30,6 +30,8 @@ struct RevisionJob {
     double started_ms = 0.0;
     // Set when finished:
     std::vector<AnnotatedPoint> output;  // empty when the run failed
+    std::vector<float> heatmap;          // the refiner's heatmap summary (see engine::Heatmap); may be empty
+    int heatmap_cols = 0, heatmap_rows = 0;
     std::string error;
     double finished_ms = 0.0;
 };

@@ -97,6 +97,22 @@ bool ScriptRunner::step(App& app) {
                 if (!redo(app)) return fail("redo: nothing to redo");
             } else if (cmd == "fit") {
                 app.viewer.fit();
+            } else if (cmd == "overlay") {
+                std::string name, state;
+                if (!(in >> name >> state) || (state != "on" && state != "off")) return fail("usage: overlay NAME on|off");
+                bool* flag = name == "heatmap" ? &app.overlays.heatmap
+                             : name == "error-probability" ? &app.overlays.error_probability
+                             : name == "quads" ? &app.overlays.quads
+                             : name == "cobb" ? &app.overlays.cobb
+                                              : nullptr;
+                if (!flag) return fail("unknown overlay " + name);
+                *flag = state == "on";
+            } else if (cmd == "expect-heatmap") {
+                int cols, rows;
+                if (!(in >> cols >> rows)) return fail("usage: expect-heatmap COLS ROWS");
+                if (!need_points()) return false;
+                if (e->heatmap_cols != cols || e->heatmap_rows != rows || int(e->heatmap.size()) != cols * rows)
+                    return fail("heatmap is " + std::to_string(e->heatmap_cols) + " x " + std::to_string(e->heatmap_rows));
             } else if (cmd == "done") {
                 set_done(app, app.state.active_index(), true);
             } else if (cmd == "remember") {

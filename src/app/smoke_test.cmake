@@ -33,13 +33,19 @@ file(WRITE "${WORK}/session1.txt" "
 wait
 expect-points 68
 expect-images 1
+expect-heatmap 4 8
+overlay heatmap on
+fit
+overlay heatmap off
 remember
 move 5 150.25 60.5
 wait
 expect-point 5 150.25 60.5
 expect-provenance 5 user_placed
+expect-heatmap 4 8
 undo
 expect-same
+expect-heatmap 0 0
 redo
 expect-point 5 150.25 60.5
 select 5

@@ -121,6 +121,7 @@ void handle_keys(App& app) {
     if (key_pressed(SDL_SCANCODE_C) && e->selected >= 0) confirm_point(app, e->selected);
     if (key_pressed(SDL_SCANCODE_D)) set_done(app, app.state.active_index(), !e->done);
     if (key_pressed(SDL_SCANCODE_E)) app.overlays.error_probability = !app.overlays.error_probability;
+    if (key_pressed(SDL_SCANCODE_H)) app.overlays.heatmap = !app.overlays.heatmap;
     if (key_pressed(SDL_SCANCODE_ESCAPE)) e->selected = -1;
     if (key_pressed(SDL_SCANCODE_PAGEDOWN)) select_image(app, std::min(app.state.active_index() + 1, app.state.image_count() - 1));
     if (key_pressed(SDL_SCANCODE_PAGEUP)) select_image(app, std::max(app.state.active_index() - 1, 0));
@@ -202,6 +203,7 @@ void draw_viewer(App& app, UiState& ui, ImVec2 pos, ImVec2 size) {
         }
         handle_keys(app);
         ImDrawList* draw = ImGui::GetWindowDrawList();
+        sync_heatmap_texture(app, *e);
         draw_annotation(draw, app, *e, ui.drag, ImGui::GetTime());
     } else {
         const char* hint = "Open an image (button above) or drop one here.";
@@ -317,6 +319,11 @@ void draw_display_section(App& app) {
     ImGui::Checkbox("Cobb", &app.overlays.cobb);
     ImGui::SameLine();
     ImGui::Checkbox("Error p (E)", &app.overlays.error_probability);
+    ImGui::SameLine();
+    ImGui::Checkbox("Heatmap (H)", &app.overlays.heatmap);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(e->heatmap.empty() ? "The refiner's heatmaps appear after the next model run."
+                                             : "Where the refiner believes the corners are (its last run).");
 }
 
 void draw_cobb_section(const App& app) {

@@ -51,11 +51,15 @@ nlohmann::json status(const App& app) {
                           {"busy", e.pending_ticket != 0}, {"canUndo", e.doc->can_undo()}, {"canRedo", e.doc->can_redo()}});
     }
     s["images"] = images;
+    const auto& o = app.overlays;
+    s["overlays"] = {{"quads", o.quads}, {"cobb", o.cobb}, {"errorProbability", o.error_probability}, {"heatmap", o.heatmap}};
     s["activeImage"] = app.state.active_index();
     s["done"] = app.state.done_count();
     const auto* e = app.state.active();
     s["points"] = e && e->has_points ? int(e->doc->points().size()) : 0;
     s["selected"] = e ? e->selected : -1;
+    s["heatmap"] = e && !e->heatmap.empty() ? nlohmann::json{{"cols", e->heatmap_cols}, {"rows", e->heatmap_rows}}
+                                            : nlohmann::json(nullptr);
     s["busy"] = keybot::app::busy(app) || (e && e->pending_ticket);
     const auto& inf = app.inference;
     const char* state = inf.state() == keybot::app::Inference::State::ready     ? "ready"
@@ -202,6 +206,20 @@ EMSCRIPTEN_KEEPALIVE void keybot_new_session() {
 // Zoom (screen pixels per image pixel) and the image point shown at the centre of the view.
 EMSCRIPTEN_KEEPALIVE void keybot_set_view(double zoom, double center_x, double center_y) {
     if (App* app = current_app()) app->viewer.set_view(zoom, {center_x, center_y});
+}
+
+EMSCRIPTEN_KEEPALIVE int keybot_set_overlay(const char* name, int on) {
+    App* app = current_app();
+    if (!app || !name) return 0;
+    const std::string n = name;
+    bool* flag = n == "quads" ? &app->overlays.quads
+                 : n == "cobb" ? &app->overlays.cobb
+                 : n == "errorProbability" ? &app->overlays.error_probability
+                 : n == "heatmap" ? &app->overlays.heatmap
+                                  : nullptr;
+    if (!flag) return 0;
+    *flag = on != 0;
+    return 1;
 }
 
 EMSCRIPTEN_KEEPALIVE void keybot_fit() {

@@ -2,6 +2,7 @@
 // revision and is kept alive by the callbacks that capture it.
 #include "keybot/engine/pipeline.hpp"
 
+#include <algorithm>
 #include <future>
 
 #include "keybot/core/error.hpp"
@@ -11,6 +12,24 @@ namespace keybot::engine {
 
 bool is_user_point(const AnnotatedPoint& p) {
     return p.provenance == Provenance::user_placed || p.provenance == Provenance::user_confirmed;
+}
+
+Heatmap summarize_heatmaps(const std::vector<float>& maps, int points, int rows, int cols) {
+    Heatmap h;
+    const std::size_t cells = std::size_t(rows) * cols;
+    if (points <= 0 || rows <= 0 || cols <= 0 || maps.size() != cells * points) return h;
+    h.rows = rows;
+    h.cols = cols;
+    h.values.assign(cells, 0.0f);
+    for (int k = 0; k < points; ++k) {
+        const float* m = maps.data() + cells * k;
+        float peak = 0.0f;
+        for (std::size_t i = 0; i < cells; ++i) peak = std::max(peak, m[i]);
+        if (!(peak > 0.0f)) continue;  // an all-zero (or NaN) map adds nothing
+        const float inv = 1.0f / peak;
+        for (std::size_t i = 0; i < cells; ++i) h.values[i] = std::max(h.values[i], std::min(1.0f, m[i] * inv));
+    }
+    return h;
 }
 
 Models load_models(const std::string& dir, const SessionOptions& options, const std::string& suffix) {

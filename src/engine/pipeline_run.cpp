@@ -32,8 +32,15 @@ public:
             mask[i] = 1.0f;
         }
         TensorMap in{{c::kImage, image_.image}, {c::kHintXy, points_tensor(hint_xy_)}, {c::kHintMask, mask_tensor(mask)}};
+        std::vector<std::string> outputs{c::kXy};
+        const TensorSpec* maps = options_.heatmap ? models_.refiner->info().output(c::kHeatmaps) : nullptr;
+        if (maps && maps->shape.size() == 4 && maps->shape[1] == n_ && maps->shape[2] > 0 && maps->shape[3] > 0) {
+            outputs.push_back(c::kHeatmaps);
+            heatmap_rows_ = static_cast<int>(maps->shape[2]);
+            heatmap_cols_ = static_cast<int>(maps->shape[3]);
+        }
         auto self = shared_from_this();
-        models_.refiner->run_async(std::move(in), {c::kXy}, [self](RunResult r) { self->on_refined(std::move(r)); });
+        models_.refiner->run_async(std::move(in), std::move(outputs), [self](RunResult r) { self->on_refined(std::move(r)); });
     }
 
 private:
@@ -59,6 +66,12 @@ private:
     }
 
     void on_refined(RunResult r) {
+        if (heatmap_rows_ > 0) {  // taken first: take() moves the output it reads
+            std::vector<float> maps;
+            const std::size_t count = std::size_t(n_) * heatmap_rows_ * heatmap_cols_;
+            if (!take(r, *models_.refiner, c::kHeatmaps, count, maps)) return;
+            heatmap_ = summarize_heatmaps(maps, n_, heatmap_rows_, heatmap_cols_);
+        }
         if (!take(r, *models_.refiner, c::kXy, 2 * n_, xy_)) return;
         pin_user_points();
         refined_ = xy_;
@@ -104,6 +117,7 @@ private:
 
     void finish() {
         Revision out;
+        out.heatmap = std::move(heatmap_);
         out.points.resize(n_);
         out.refined.resize(n_);
         for (int i = 0; i < n_; ++i) {
@@ -142,6 +156,8 @@ private:
     std::vector<char> user_, moved_;
     std::vector<float> hint_xy_, xy_, refined_, prob_;
     int round_ = 0;
+    int heatmap_rows_ = 0, heatmap_cols_ = 0;
+    Heatmap heatmap_;
 };
 
 }  // namespace

@@ -82,6 +82,27 @@ test('the first prediction appears: 68 points drawn over the X-ray', { skip }, a
   assert.match(await page.textContent('#status'), /: \d+ x \d+ px/);
 });
 
+test('teaching overlay: the refiner heatmap is drawn over the X-ray when switched on', { skip }, async () => {
+  const s = await idle();
+  assert.ok(s.heatmap && s.heatmap.cols > 0 && s.heatmap.rows > 0, `heatmap after the prediction: ${JSON.stringify(s.heatmap)}`);
+  // Reddish pixels (the overlay's hot colours; the X-ray is gray, the point markers are small).
+  const warm = () => page.evaluate(async () => {
+    await window.keybot.nextFrame(2);
+    const { data } = await window.keybot.readPixels();
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] > data[i + 2] + 60 && data[i] > 120) n++;
+    return n;
+  });
+  const off = await warm();
+  await page.evaluate(() => window.keybot.setOverlay('heatmap', true));
+  const on = await warm();
+  await page.screenshot({ path: path.join(artifactDir, 'annotator-heatmap.png') });
+  await page.evaluate(() => window.keybot.setOverlay('heatmap', false));
+  assert.ok(on > off + 500, `overlay on adds warm pixels (${off} -> ${on})`);
+  assert.equal((await status()).overlays.heatmap, false);
+  await assert.rejects(page.evaluate(() => window.keybot.setOverlay('nope', true)), /unknown overlay/);
+});
+
 test('dragging a point with the mouse: one correction, the dragged point stays exactly, undo restores', { skip }, async (t) => {
   const before = await annotation();
   const i = 30;  // T8 bottom-left

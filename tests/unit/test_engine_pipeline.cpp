@@ -139,3 +139,33 @@ TEST_CASE("engine: a user correction is one undo step and undo restores the prev
     REQUIRE(doc.redo());
     CHECK(doc.points() == after);
 }
+
+TEST_CASE("engine: heatmap summary = per cell the largest point map relative to its own peak") {
+    // Two points on a 2x3 grid: point 0 peaks at cell 0 (value 0.8) with 0.4 at cell 5; point 1 peaks at
+    // cell 2 (0.5) with 0.25 at cell 0. Relative to their peaks: point 0 -> 1 at 0, 0.5 at 5; point 1 -> 1
+    // at 2, 0.5 at 0.
+    const std::vector<float> maps{0.8f, 0, 0, 0, 0, 0.4f, 0.25f, 0, 0.5f, 0, 0, 0};
+    const Heatmap h = summarize_heatmaps(maps, 2, 2, 3);
+    REQUIRE(h.rows == 2);
+    REQUIRE(h.cols == 3);
+    const std::vector<float> want{1.0f, 0, 1.0f, 0, 0, 0.5f};
+    for (int i = 0; i < 6; ++i) CHECK(h.values[i] == doctest::Approx(want[i]));
+    CHECK(summarize_heatmaps(maps, 2, 3, 3).empty());                          // wrong size: nothing
+    CHECK(summarize_heatmaps(std::vector<float>(6, 0.0f), 1, 2, 3).values == std::vector<float>(6, 0.0f));  // no peak
+}
+
+TEST_CASE("engine: the refiner's heatmaps come back only when asked for") {
+    Models m = test::fixture_models();
+    const PreparedImage img = Pipeline(m).prepare(test::fixture_image());
+    CHECK(Pipeline(m).revise(img, no_hints()).heatmap.empty());  // default: not fetched
+    PipelineOptions o;
+    o.heatmap = true;
+    Pipeline p(m, o);
+    const Revision r = p.revise(img, no_hints());
+    REQUIRE(r.ok());
+    // Fixture maps (make_models.py): map k is 1 at flat cell k % 4; map 0 is also 0.5 at cell 4.
+    REQUIRE(r.heatmap.rows == 8);
+    REQUIRE(r.heatmap.cols == 4);
+    for (int i = 0; i < 32; ++i) CHECK(r.heatmap.values[i] == doctest::Approx(i < 4 ? 1.0 : i == 4 ? 0.5 : 0.0));
+    CHECK(p.refine(img, no_hints()).heatmap.rows == 8);  // the refiner-only path too
+}

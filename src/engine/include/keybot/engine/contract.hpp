@@ -26,6 +26,9 @@ inline constexpr const char* kTrustMask = "trust_mask"; // corrector: [1,N], 1 =
 inline constexpr const char* kErrorProb = "error_prob"; // detector: [1,N] in [0,1]
 // ONNX graphs are SSA: an output cannot be named like an input, so a corrector may name its output `xy_out`.
 inline constexpr const char* kXyOut = "xy_out";
+// Optional refiner output: [1,N,h,w] per-point probability maps (each sums to 1) over the whole image,
+// h x w = the input size divided by the heatmap stride. Shown as a teaching overlay.
+inline constexpr const char* kHeatmaps = "heatmaps";
 }  // namespace contract
 
 // The corrector's output name: `xy` when the model has such an output, else `xy_out`.

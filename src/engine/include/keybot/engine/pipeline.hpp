@@ -26,7 +26,20 @@ Models load_models(const std::string& dir, const SessionOptions& options = {}, c
 struct PipelineOptions {
     int rounds = 2;          // detector -> corrector rounds
     double threshold = 0.5;  // error_prob >= threshold: untrusted (corrected), and flagged after the last round
+    bool heatmap = false;    // also fetch the refiner's heatmaps (when the model has them) into Revision::heatmap
 };
+
+// The refiner's belief over the whole image: per cell, the largest over points of that point's probability
+// relative to its own peak (1 at every point's most likely cell). Cells tile the image exactly: cell (c, r)
+// covers original x in [c, c+1) * width / cols and y in [r, r+1) * height / rows.
+struct Heatmap {
+    int cols = 0, rows = 0;
+    std::vector<float> values;  // rows * cols, row-major, in [0,1]
+    bool empty() const { return values.empty(); }
+};
+
+// Summarises [points, rows, cols] probabilities into one Heatmap (see above).
+Heatmap summarize_heatmaps(const std::vector<float>& maps, int points, int rows, int cols);
 
 // A point counts as a user hint when its provenance is user_placed or user_confirmed.
 bool is_user_point(const AnnotatedPoint& p);
@@ -34,6 +47,7 @@ bool is_user_point(const AnnotatedPoint& p);
 struct Revision {
     std::vector<AnnotatedPoint> points;  // original px, provenance, error probability (final detector)
     std::vector<Point> refined;          // refiner output (original px, user points exact): the refiner-only result
+    Heatmap heatmap;                     // when PipelineOptions::heatmap and the refiner has the output
     std::string error;                   // non-empty when a model run failed (then points is empty)
     bool ok() const { return error.empty(); }
 };
