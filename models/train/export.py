@@ -17,14 +17,9 @@ from .config import VERSION, get_config
 from .data import N_PTS
 
 
-# int8 fallback: Conv weights kept float32 when the check fails (most sensitive first)
-SKIP_LEVELS = [(), ("m.trunk.head.1.weight", "m.trunk.stem.0.weight"),
-               ("m.trunk.head.1.weight", "m.trunk.stem.0.weight", "m.trunk.head.0.0.weight", "m.trunk.hint.weight",
-                "m.trunk.r2.a.0.weight", "m.trunk.r2.b.weight"),
-               ("m.trunk.head.1.weight", "m.trunk.stem.0.weight", "m.trunk.head.0.0.weight", "m.trunk.hint.weight",
-                "m.trunk.r2.a.0.weight", "m.trunk.r2.b.weight", "m.trunk.s2.0.weight", "m.trunk.u2.0.weight",
-                "m.trunk.hint_res.a.0.weight", "m.trunk.hint_res.b.weight", "m.trunk.d2.a.0.weight",
-                "m.trunk.d2.b.weight")]
+# int8 fallback when the check fails: the k most int8-sensitive Conv weights (sensitivity.py) are stored as
+# float16 instead, k growing until the file passes (all float16 at worst).
+FP16_COUNTS = [0, 2, 4, 8, 12, 16, 24, 1000]
 
 
 class FirstOutput(nn.Module):
@@ -187,13 +182,17 @@ def export_all(cfg, out, which="final", log=print, roles=("refiner", "detector",
         path = os.path.join(out, f"{role}.onnx")
         _, macs = export_role(cfg, role, model, path, extra)
         quantize_file(path, os.path.join(out, f"{role}.fp16.onnx"), "fp16")
-        for level, skip in enumerate(SKIP_LEVELS):
-            quantize_file(path, os.path.join(out, f"{role}.int8.onnx"), "int8", skip=skip)
+        order = None
+        for k in FP16_COUNTS:
+            as_fp16 = tuple(order[:k]) if order else ()
+            quantize_file(path, os.path.join(out, f"{role}.int8.onnx"), "int8", as_fp16=as_fp16)
             if check_all(cfg, out, log=log, roles=[role], n=check_n)[role]:
                 break
-            nxt = SKIP_LEVELS[level + 1] if level + 1 < len(SKIP_LEVELS) else "nothing more"
-            log(f"[export] {role}: int8 outside tolerance; next try keeps {nxt} in fp32")
-        info[role] = {"int8_fp32_layers": list(skip), "params": net.n_params(model), "macs": macs,
+            if order is None:
+                from .sensitivity import rank_conv_weights
+                order = rank_conv_weights(cfg, path, role, log=log)
+            log(f"[export] {role}: int8 outside tolerance with {len(as_fp16)} float16 weights; trying more")
+        info[role] = {"int8_fp16_layers": list(as_fp16), "params": net.n_params(model), "macs": macs,
                       "train_minutes": ck.get("elapsed", 0) / 60,
                       "steps": ck.get("step", 0), "checkpoint": tag,
                       "bytes": {v: os.path.getsize(os.path.join(out, f"{role}{s}.onnx"))

@@ -33,7 +33,8 @@ def _inline_identities(g):
     assert not (outs & set(rename))
 
 
-def quantize_model(mp, mode: str, skip=()):
+def quantize_model(mp, mode: str, skip=(), as_fp16=()):
+    """skip: Conv weights left float32; as_fp16 (int8 mode): Conv weights stored float16 instead of int8."""
     import onnx
     from onnx import helper, numpy_helper, TensorProto
     g = mp.graph
@@ -47,8 +48,9 @@ def quantize_model(mp, mode: str, skip=()):
     new_nodes, new_inits = [], []
     for name in conv_w:
         w = numpy_helper.to_array(inits[name]).astype(np.float32)
-        src = name + ("_q" if mode == "int8" else "_fp16")
-        if mode == "int8":
+        kind = "fp16" if mode == "fp16" or name in as_fp16 else "int8"
+        src = name + ("_q" if kind == "int8" else "_fp16")
+        if kind == "int8":
             amax = np.abs(w.reshape(w.shape[0], -1)).max(1)
             scale = np.maximum(amax / 127.0, 1e-12).astype(np.float32)
             q = np.clip(np.round(w / scale.reshape(-1, *([1] * (w.ndim - 1)))), -127, 127).astype(np.int8)
@@ -74,14 +76,16 @@ def quantize_model(mp, mode: str, skip=()):
     return mp
 
 
-def quantize_file(src, dst, mode, skip=()):
+def quantize_file(src, dst, mode, skip=(), as_fp16=()):
     import onnx
     mp = onnx.load(src)
     meta = {p.key: p.value for p in mp.metadata_props}
-    quantize_model(mp, mode, skip)
+    quantize_model(mp, mode, skip, as_fp16)
     e = mp.metadata_props.add()
     e.key, e.value = "keybot.weights", {"int8": "int8 per-channel weight-only (DequantizeLinear)",
                                         "fp16": "float16 weights + Cast"}[mode]
+    if mode == "int8" and as_fp16:
+        e.value += f"; {len(as_fp16)} most sensitive Conv weights float16 + Cast"
     assert meta.get("keybot.schema") == "aasce_spine_68"
     onnx.save(mp, dst)
 

@@ -19,7 +19,7 @@ def _load(d, name):
 
 
 def size_table(info, check):
-    rows = ["| role | params | MACs (G) | fp32 MB | int8 MB | fp16 MB | int8 layers kept fp32 | "
+    rows = ["| role | params | MACs (G) | fp32 MB | int8 MB | fp16 MB | int8 file: weights in fp16 | "
             "int8 max Δ vs fp32 | fp16 max Δ | trained (min / steps) | checkpoint |",
             "|---|---|---|---|---|---|---|---|---|---|---|"]
     tot = 0
@@ -32,7 +32,7 @@ def size_table(info, check):
         di = f"{c['int8']['max']:.3f}{unit}" if "int8" in c else "-"
         df = f"{c['fp16']['max']:.3f}{unit}" if "fp16" in c else "-"
         rows.append(f"| {role} | {r['params'] / 1e6:.2f}M | {r['macs'] / 1e9:.2f} | {b['fp32'] / 1e6:.2f} | "
-                    f"{b['int8'] / 1e6:.2f} | {b['fp16'] / 1e6:.2f} | {len(r.get('int8_fp32_layers', []))} | "
+                    f"{b['int8'] / 1e6:.2f} | {b['fp16'] / 1e6:.2f} | {len(r.get('int8_fp16_layers', r.get('int8_fp32_layers', [])))} | "
                     f"{di} | {df} | {r['train_minutes']:.0f} / {r['steps']} | {r['checkpoint']} |")
     rows.append(f"\nAll three int8 files: {tot / 1e6:.2f} MB. Δ = largest radial keypoint difference over "
                 f"{'/'.join(map(str, n_img))} validation images (detector: largest error_prob difference), "

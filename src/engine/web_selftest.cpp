@@ -42,7 +42,9 @@ EMSCRIPTEN_KEEPALIVE void keybot_selftest_load(int role, const std::uint8_t* byt
 // provenance, backends}; points in original pixels.
 EMSCRIPTEN_KEEPALIVE void keybot_selftest_predict(const std::uint8_t* image, int len, int req) {
     try {
-        auto pipeline = std::make_shared<Pipeline>(models);
+        PipelineOptions options;
+        options.heatmap = true;  // as the annotator runs it (src/app/inference.cpp)
+        auto pipeline = std::make_shared<Pipeline>(models, options);
         auto prepared = std::make_shared<PreparedImage>(pipeline->prepare(std::vector<std::uint8_t>(image, image + len)));
         std::vector<AnnotatedPoint> none(static_cast<std::size_t>(pipeline->schema().size()));
         // The pipeline and image must outlive the asynchronous run: the callback keeps them.
