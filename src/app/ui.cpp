@@ -319,8 +319,7 @@ void draw_display_section(App& app) {
     ImGui::Checkbox("Cobb", &app.overlays.cobb);
     ImGui::SameLine();
     ImGui::Checkbox("Error p (E)", &app.overlays.error_probability);
-    ImGui::SameLine();
-    ImGui::Checkbox("Heatmap (H)", &app.overlays.heatmap);
+    ImGui::Checkbox("Heatmap (H)", &app.overlays.heatmap);  // own line: the panel is too narrow for four
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip(e->heatmap.empty() ? "The refiner's heatmaps appear after the next model run."
                                              : "Where the refiner believes the corners are (its last run).");
