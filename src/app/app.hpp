@@ -19,6 +19,13 @@ struct Overlays {
     bool cobb = true;           // Cobb end-vertebra lines and angles
     bool error_probability = false;  // teaching: circle size/colour = the detector's error probability
     bool heatmap = false;            // teaching: the refiner's heatmaps (where it believes the corners are)
+
+    // The switch called `name` ("quads", "cobb", "errorProbability", "heatmap"; the names of the JS API's
+    // setOverlay and of the --script command `overlay`), or nullptr for an unknown name.
+    bool* find(const std::string& name) {
+        return name == "quads" ? &quads : name == "cobb" ? &cobb : name == "errorProbability" ? &error_probability
+             : name == "heatmap" ? &heatmap : nullptr;
+    }
 };
 
 struct App {

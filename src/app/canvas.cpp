@@ -101,7 +101,7 @@ int hit_test(const App& app, const ImageEntry& e, Point screen, double radius) {
 void sync_heatmap_texture(App& app, const ImageEntry& e) {
     HeatmapTexture& t = app.heatmap_texture;
     if (!app.overlays.heatmap || e.heatmap.empty()) return;
-    if (t.valid() && t.entry == e.id && t.generation == e.heatmap_generation) return;
+    if (t.holds(e.id, e.heatmap_generation)) return;
     t.upload(e.heatmap.data(), e.heatmap_cols, e.heatmap_rows);
     t.entry = e.id;
     t.generation = e.heatmap_generation;
@@ -110,8 +110,7 @@ void sync_heatmap_texture(App& app, const ImageEntry& e) {
 void draw_annotation(ImDrawList* draw, const App& app, const ImageEntry& e, const CanvasDrag& drag, double time_s) {
     if (!e.has_points) return;
     const HeatmapTexture& heat = app.heatmap_texture;
-    if (app.overlays.heatmap && !e.heatmap.empty() && heat.valid() && heat.entry == e.id &&
-        heat.generation == e.heatmap_generation) {
+    if (app.overlays.heatmap && !e.heatmap.empty() && heat.holds(e.id, e.heatmap_generation)) {
         // The model saw the whole image resized, so the map's cells tile the image rectangle exactly.
         draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(heat.id())), to_screen(app, 0, 0),
                        to_screen(app, e.width, e.height));

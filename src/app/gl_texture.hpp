@@ -47,6 +47,7 @@ public:
     // What was uploaded last (so callers upload only on change).
     std::uint64_t entry = 0;
     unsigned generation = ~0u;
+    bool holds(std::uint64_t e, unsigned g) const { return valid() && entry == e && generation == g; }
 
 private:
     GLuint id_ = 0;

@@ -100,11 +100,7 @@ bool ScriptRunner::step(App& app) {
             } else if (cmd == "overlay") {
                 std::string name, state;
                 if (!(in >> name >> state) || (state != "on" && state != "off")) return fail("usage: overlay NAME on|off");
-                bool* flag = name == "heatmap" ? &app.overlays.heatmap
-                             : name == "error-probability" ? &app.overlays.error_probability
-                             : name == "quads" ? &app.overlays.quads
-                             : name == "cobb" ? &app.overlays.cobb
-                                              : nullptr;
+                bool* flag = app.overlays.find(name);
                 if (!flag) return fail("unknown overlay " + name);
                 *flag = state == "on";
             } else if (cmd == "expect-heatmap") {

@@ -6,7 +6,7 @@
 //   move I X Y                user correction of point I to (X, Y) image px (like a drag ending there)
 //   nudge DX DY               nudge the selected point (like the arrow keys)
 //   select I | confirm I | next-flagged | undo | redo | fit | done
-//   overlay NAME on|off       heatmap | error-probability | quads | cobb
+//   overlay NAME on|off       heatmap | errorProbability | quads | cobb (the names of keybot.setOverlay)
 //   expect-heatmap COLS ROWS  the refiner heatmap of the points shown (0 0: none, e.g. after undo)
 //   remember                  keep a copy of the current points
 //   expect-same               the points equal the remembered ones exactly (positions and provenance)

@@ -211,12 +211,7 @@ EMSCRIPTEN_KEEPALIVE void keybot_set_view(double zoom, double center_x, double c
 EMSCRIPTEN_KEEPALIVE int keybot_set_overlay(const char* name, int on) {
     App* app = current_app();
     if (!app || !name) return 0;
-    const std::string n = name;
-    bool* flag = n == "quads" ? &app->overlays.quads
-                 : n == "cobb" ? &app->overlays.cobb
-                 : n == "errorProbability" ? &app->overlays.error_probability
-                 : n == "heatmap" ? &app->overlays.heatmap
-                                  : nullptr;
+    bool* flag = app->overlays.find(name);
     if (!flag) return 0;
     *flag = on != 0;
     return 1;
