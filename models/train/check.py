@@ -53,8 +53,7 @@ def check_all(cfg, out, log=print, roles=("refiner", "detector", "corrector"), n
             tm, _ = load_model(cfg, role, models[role]["fp32"].meta.get("keybot.checkpoint", "final"))
             if models[role]["fp32"].meta.get("keybot.flip_tta") == "1":
                 from .export import FlipTTA
-                tta = FlipTTA(tm, cfg.width).eval()
-                tm = lambda *a: (lambda o: o if isinstance(o, tuple) else (o,))(tta(*a))  # noqa: E731  a tuple, like the models
+                tm = FlipTTA(tm, cfg.width).eval()  # returns a tuple, like the models
         except FileNotFoundError:
             tm = None
         diffs = {"int8": [], "fp16": [], "torch": []}

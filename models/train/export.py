@@ -33,9 +33,14 @@ class FirstOutput(nn.Module):
         return self.m(*inputs)[0]
 
 
+def heatmaps(model, logits):
+    """The refiner's `heatmaps` output [B,68,h,w]: the probabilities its soft-argmax decodes (each map sums to
+    1); the annotator shows them as a teaching overlay."""
+    return model.trunk.grid.soft_argmax(logits)[0].reshape(logits.shape)
+
+
 class RefinerOutputs(nn.Module):
-    """The refiner's contract outputs: xy and the per-point probability maps [1,68,h,w] (the softmax the
-    soft-argmax decodes; the annotator shows them as a teaching overlay)."""
+    """The refiner's contract outputs: xy and heatmaps."""
 
     def __init__(self, m):
         super().__init__()
@@ -43,15 +48,15 @@ class RefinerOutputs(nn.Module):
 
     def forward(self, image, xy, mask):
         out, logits, _ = self.m(image, xy, mask)
-        b, k, h, w = logits.shape
-        return out, torch.softmax(logits.reshape(b, k, h * w), dim=-1).reshape(b, k, h, w)
+        return out, heatmaps(self.m, logits)
 
 
 class FlipTTA(nn.Module):
     """Refiner/corrector with horizontal-flip averaging inside the graph: a second pass on the mirrored
     image (MatMul with an anti-diagonal matrix), points mirrored (x -> W-1-x) and their left/right corners
     swapped (MatMul with a 68x68 permutation), the two raw predictions averaged; the mask rule
-    (hinted/trusted points returned unchanged) is applied after averaging."""
+    (hinted/trusted points returned unchanged) is applied after averaging. Returns the role's contract outputs
+    as a tuple: (xy, heatmaps of the unmirrored pass) for the refiner, (xy_out,) for the corrector."""
 
     def __init__(self, m, width):
         super().__init__()
@@ -70,10 +75,7 @@ class FlipTTA(nn.Module):
         _, _, raw_f = self.m(img_f, xy_f, mask_f)
         raw_b = torch.matmul(self.pp, raw_f) * self.sx + self.ox
         out = self.m.finish((raw + raw_b) * 0.5, xy, mask)
-        if self.m.role != "refiner":
-            return out
-        b, k, h, w = logits.shape  # heatmaps of the unmirrored pass
-        return out, torch.softmax(logits.reshape(b, k, h * w), dim=-1).reshape(b, k, h, w)
+        return (out, heatmaps(self.m, logits)) if self.m.role == "refiner" else (out,)
 
 
 SPEC = {

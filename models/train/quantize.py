@@ -33,17 +33,26 @@ def _inline_identities(g):
     assert not (outs & set(rename))
 
 
+def conv_weights(mp):
+    """Names of the Conv weight initializers, in graph order (Identity aliases of a weight inlined first, so a
+    shared weight appears once)."""
+    g = mp.graph
+    _inline_identities(g)
+    inits = {i.name for i in g.initializer}
+    names = []
+    for n in g.node:
+        if n.op_type == "Conv" and n.input[1] in inits and n.input[1] not in names:
+            names.append(n.input[1])
+    return names
+
+
 def quantize_model(mp, mode: str, skip=(), as_fp16=()):
     """skip: Conv weights left float32; as_fp16 (int8 mode): Conv weights stored float16 instead of int8."""
     import onnx
     from onnx import helper, numpy_helper, TensorProto
     g = mp.graph
-    _inline_identities(g)
+    conv_w = [n for n in conv_weights(mp) if n not in skip]
     inits = {i.name: i for i in g.initializer}
-    conv_w = []
-    for n in g.node:
-        if n.op_type == "Conv" and n.input[1] in inits and n.input[1] not in conv_w and n.input[1] not in skip:
-            conv_w.append(n.input[1])
     # a weight used by several convs gets one shared dequantized tensor; consumers are renamed below
     new_nodes, new_inits = [], []
     for name in conv_w:

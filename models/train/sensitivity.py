@@ -14,19 +14,10 @@ from .check import run_role, val_inputs
 from .onnx_torch import OnnxTorch
 
 
-def conv_weights(mp):
-    inits = {i.name for i in mp.graph.initializer}
-    names = []
-    for n in mp.graph.node:
-        if n.op_type == "Conv" and n.input[1] in inits and n.input[1] not in names:
-            names.append(n.input[1])
-    return names
-
-
 def rank_conv_weights(cfg, path, role, n=8, log=print):
     """Conv weight names of the fp32 file at `path`, most int8-sensitive first."""
     import onnx
-    from .quantize import quantize_model
+    from .quantize import conv_weights, quantize_model
     ds, va = val_inputs(cfg, n)
     rng = np.random.RandomState(0)
     cases = []
