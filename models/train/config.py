@@ -32,8 +32,10 @@ class Config:
     threads: int = 2
     height: int = 512
     width: int = 256
-    # encoder widths at stride 2, 4, 8, 16, 32; width 0 at stride 2 = 4x4 patchify stem (CPU preset)
-    widths: tuple = (0, 24, 48, 96, 160)
+    # encoder widths at stride 2, 4, 8, 16, 32; width 0 at stride 2 = 4x4 patchify stem. v2 uses a 3x3 conv
+    # stage at stride 2: it learned more per step in the stem ablation (models/README.md)
+    widths: tuple = (16, 24, 48, 96, 160)
+    attention: int = 1                      # global self-attention blocks at the stride-32 bottleneck
     dec_width: int = 24                     # decoder width at stride 4 (heatmap resolution)
     hint_sigma: float = 8.0                 # input px, Gaussian used to render hints / xy
     hint_tau: float = 2.0                   # vertebrae; in-graph spreading of hint residuals (0 = off)
@@ -47,9 +49,9 @@ class Config:
     w_heatmap: float = 1.0
     w_coord: float = 0.1                    # L1 in input px
     w_morph: float = 0.05                   # L1 on neighbour difference vectors, input px
-    refiner: StageConfig = field(default_factory=lambda: StageConfig(minutes=80))
-    detector: StageConfig = field(default_factory=lambda: StageConfig(minutes=25, lr=1e-3))
-    corrector: StageConfig = field(default_factory=lambda: StageConfig(minutes=25, lr=1e-3))
+    refiner: StageConfig = field(default_factory=lambda: StageConfig(minutes=105))
+    detector: StageConfig = field(default_factory=lambda: StageConfig(minutes=24, lr=1e-3))
+    corrector: StageConfig = field(default_factory=lambda: StageConfig(minutes=24, lr=1e-3))
     flip_tta: bool = False                  # True: refiner/corrector ONNX average with a mirrored pass (2x cost)
     max_val_images: int = 0                 # 0 = all validation images in the final evaluation
 

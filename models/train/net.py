@@ -70,8 +70,34 @@ class Grid(nn.Module):
         return p, torch.matmul(p, self.gxy)
 
 
+class GlobalAttention(nn.Module):
+    """One multi-head self-attention block over the stride-32 grid (16x8 = 128 cells at 512x256): every cell
+    sees the whole spine, so a vertebra's identity (which level it is) can come from its place in the chain,
+    not only from its neighbourhood. Position comes from the coordinate channels concatenated before it.
+    Projections are 1x1 Convs (quantised like every other Conv); the output projection starts at zero, so the
+    block begins as an identity and needs no normalisation layer. ONNX: Conv, Reshape, Transpose, MatMul,
+    Softmax, Mul, Add."""
+
+    def __init__(self, c, heads=4):
+        super().__init__()
+        assert c % heads == 0
+        self.heads, self.d = heads, c // heads
+        self.q, self.k, self.v = nn.Conv2d(c, c, 1), nn.Conv2d(c, c, 1), nn.Conv2d(c, c, 1)
+        self.out = nn.Conv2d(c, c, 1)
+        nn.init.zeros_(self.out.weight)
+        nn.init.zeros_(self.out.bias)
+        self.ffn = Res(c)
+
+    def forward(self, x):
+        b, c, h, w = x.shape
+        q, k, v = (f(x).reshape(b, self.heads, self.d, h * w) for f in (self.q, self.k, self.v))  # [B,heads,d,hw]
+        a = torch.softmax(torch.matmul(q.transpose(2, 3), k) * (self.d ** -0.5), dim=-1)  # [B,heads,hw,hw]
+        y = torch.matmul(v, a.transpose(2, 3)).reshape(b, c, h, w)               # [B,heads,d,hw]
+        return self.ffn(x + self.out(y))
+
+
 class Trunk(nn.Module):
-    def __init__(self, H, W, widths, dec, n_sets):
+    def __init__(self, H, W, widths, dec, n_sets, attention=0):
         super().__init__()
         c1, c2, c3, c4, c5 = widths
         self.grid = Grid(H, W)
@@ -87,7 +113,8 @@ class Trunk(nn.Module):
         self.d3 = nn.Sequential(conv_bn(c2, c3, 2), Res(c3))
         self.d4 = nn.Sequential(conv_bn(c3, c4, 2), Res(c4))
         self.d5 = nn.Sequential(conv_bn(c4, c5, 2), Res(c5))
-        self.bott = nn.Sequential(conv_bn(c5 + 2, c5, 1, 1), Res(c5))
+        self.bott = nn.Sequential(conv_bn(c5 + 2, c5, 1, 1), Res(c5),
+                                  *[GlobalAttention(c5) for _ in range(attention)])
         self.u4 = conv_bn(c5, c4, 1, 1)
         self.s4 = conv_bn(c4, c4, 1, 1)
         self.r4 = Res(c4)
@@ -153,7 +180,8 @@ class Refiner(nn.Module):
     def __init__(self, cfg):
         super().__init__()
         self.sigma = cfg.hint_sigma
-        self.trunk = Trunk(cfg.height, cfg.width, cfg.widths, cfg.dec_width, self.n_sets)
+        self.trunk = Trunk(cfg.height, cfg.width, cfg.widths, cfg.dec_width, self.n_sets,
+                           getattr(cfg, "attention", 0))
         self.set_propagation(getattr(cfg, "hint_tau", 0.0))
 
     def set_propagation(self, tau):
@@ -201,7 +229,8 @@ class Detector(nn.Module):
         self.down = getattr(cfg, "detector_downsample", 1)
         self.sigma = cfg.hint_sigma / self.down
         self.scale = 1.0 / cfg.error_threshold
-        self.trunk = Trunk(cfg.height // self.down, cfg.width // self.down, cfg.widths, cfg.dec_width, 1)
+        self.trunk = Trunk(cfg.height // self.down, cfg.width // self.down, cfg.widths, cfg.dec_width, 1,
+                           getattr(cfg, "attention", 0))
         nf = cfg.dec_width + 4
         self.point = nn.Sequential(
             nn.Conv2d(nf, hidden, (3, 1), 1, (1, 0)), nn.ReLU(inplace=True),

@@ -121,22 +121,31 @@ def refiner_step(cfg, model, x, gt, rng):
 
 
 def corrupted_inputs(cfg, refiner, x, gt, rng):
-    """Mixture of the refiner's own output (random 0-3 hints) and synthetic corruptions."""
+    """What the detector and corrector see in use: mostly the refiner's own output after 0-5 simulated clicks
+    (placed, like the evaluation protocol's, on the points the refiner got most wrong), sometimes with a
+    synthetic error added; otherwise the ground truth with synthetic errors (wrong level, swaps, ...)."""
     B = x.shape[0]
     xy = gt.clone()
-    use_ref = torch.from_numpy(rng.rand(B) < 0.5).to(x.device)
+    use_ref = torch.from_numpy(rng.rand(B) < 0.7).to(x.device)
     if use_ref.any() and refiner is not None:
         mask = torch.zeros(B, 68, device=x.device)
-        for b in range(B):
-            k = rng.randint(0, 4)
-            if k:
-                mask[b, torch.as_tensor(rng.choice(68, k, replace=False), device=x.device)] = 1
         with torch.no_grad():
             pr = refiner(x, gt, mask)[0]
+            err = ((pr - gt) ** 2).sum(-1).cpu().numpy()
+            clicked = False
+            for b in range(B):
+                k = rng.randint(0, 6)
+                if k:
+                    pick = np.argsort(-err[b])[:k] if rng.rand() < 0.7 else rng.choice(68, k, replace=False)
+                    mask[b, torch.as_tensor(pick, device=x.device)] = 1
+                    clicked = True
+            if clicked:
+                pr = refiner(x, gt, mask)[0]
         xy[use_ref] = pr[use_ref]
     out = xy.cpu().numpy().copy()
+    ref = use_ref.cpu().numpy() & (refiner is not None)
     for b in range(B):
-        if rng.rand() < 0.75:
+        if rng.rand() < (0.35 if ref[b] else 0.9):
             out[b] = corrupt(out[b], rng)
     return torch.from_numpy(out).to(x.device)
 
