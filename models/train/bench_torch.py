@@ -21,7 +21,7 @@ import torch
 
 from . import net
 from .config import get_config
-from .export import example_inputs, export_module
+from .exported import example_inputs, export_module
 
 ROLES = ("refiner", "detector", "corrector")
 

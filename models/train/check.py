@@ -14,26 +14,10 @@ import torch
 
 from .config import get_config
 from .onnx_torch import OnnxTorch
+from .valset import run_role, val_inputs
 
 TOL_PX = 0.5
 TOL_PROB = 0.05  # detector: max |error_prob difference|
-
-
-def val_inputs(cfg, n=0):
-    from .data import Dataset
-    ds = Dataset(cfg, os.path.join(os.path.dirname(cfg.out_dir()), "cache"), log=lambda *_: None)
-    _, va = ds.split(cfg)
-    if n:
-        va = va[:n]
-    return ds, va
-
-
-def run_role(m, role, img, xy, mask):
-    if role == "refiner":
-        return m(image=img, hint_xy=xy, hint_mask=mask)[0]
-    if role == "detector":
-        return m(image=img, xy=xy)[0]
-    return m(image=img, xy=xy, trust_mask=mask)[0]
 
 
 def check_all(cfg, out, log=print, roles=("refiner", "detector", "corrector"), n=0):
@@ -52,7 +36,7 @@ def check_all(cfg, out, log=print, roles=("refiner", "detector", "corrector"), n
         try:
             tm, _ = load_model(cfg, role, models[role]["fp32"].meta.get("keybot.checkpoint", "final"))
             if models[role]["fp32"].meta.get("keybot.flip_tta") == "1":
-                from .export import FlipTTA
+                from .exported import FlipTTA
                 tm = FlipTTA(tm, cfg.width).eval()  # returns a tuple, like the models
         except FileNotFoundError:
             tm = None

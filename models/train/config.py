@@ -23,6 +23,11 @@ class StageConfig:
     ckpt_minutes: float = 4.0      # checkpoint period
     eval_minutes: float = 10.0     # quick validation period
     init_from_refiner: bool = True  # detector/corrector start from the refiner weights
+    # With no checkpoint of its own, a stage continues from the committed fp32 models/<role>.onnx when that
+    # file has this architecture (warm.py), so sessions add to each other; a new cosine cycle then starts at
+    # lr * warm_lr_scale. A file of another architecture is ignored (refiner: from scratch; others: refiner).
+    warm_start: bool = True
+    warm_lr_scale: float = 0.5
 
 
 @dataclass

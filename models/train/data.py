@@ -38,28 +38,40 @@ def patient_id(name: str) -> str:
     return f"{m.group(1)}-{m.group(2)}" if m else name.rsplit(" ", 2)[0]
 
 
-def _fix_corners(v: np.ndarray):
-    """v: [4,2] one vertebra in px. Returns (fixed, changed)."""
-    tl, tr, bl, br = v
-    if tl[0] < tr[0] and bl[0] < br[0] and tl[1] < bl[1] and tr[1] < br[1]:
-        return v, False
-    order = np.argsort(v[:, 0], kind="stable")
-    left, right = v[order[:2]], v[order[2:]]
-    left = left[np.argsort(left[:, 1])]
-    right = right[np.argsort(right[:, 1])]
-    return np.stack([left[0], right[0], left[1], right[1]]), True
+def _order_corners(v: np.ndarray, down: np.ndarray):
+    """v: [4,2] one vertebra in px, down: unit vector along the spine here. Returns (fixed, changed).
+    The rule of the C++ reader (src/core/spine_repair.cpp, order_corners), so training, evaluation and the app
+    agree: the corners taken as a ring by angle around their centre; of the 4 rotations (tl, tr, br, bl), the
+    one whose top-to-bottom axis points most along the spine (cosine; ties keep the stored order). Sorting by
+    x and y instead would "fix" vertebrae tilted over 45 degrees into the wrong order."""
+    c = v.mean(0)
+    ring = v[np.argsort(np.arctan2(v[:, 1] - c[1], v[:, 0] - c[0]), kind="stable")]
+    best, best_score = v, -1e300
+    for k in range(4):
+        q = np.stack([ring[k], ring[(k + 1) % 4], ring[(k + 3) % 4], ring[(k + 2) % 4]])
+        axis = (q[2] + q[3]) / 2 - (q[0] + q[1]) / 2
+        n = np.linalg.norm(axis)
+        score = float(axis @ down / n) if n > 0 else -1.0
+        if score > best_score + 1e-9 or (abs(score - best_score) <= 1e-9 and np.array_equal(q, v)):
+            best, best_score = q, score
+    return best, not np.array_equal(best, v)
 
 
 def repair(pts_px: np.ndarray):
-    """pts_px: [68,2] original px. Returns (repaired, info dict)."""
+    """pts_px: [68,2] original px. Returns (repaired, info dict): vertebrae sorted by the mean y of their
+    corners, then each vertebra's corners ordered along the local spine direction (_order_corners)."""
     verts = pts_px.reshape(N_VERT, 4, 2)
     order = np.argsort(verts[:, :, 1].mean(1), kind="stable")
     resorted = bool((order != np.arange(N_VERT)).any())
     verts = verts[order]
+    centres = verts.mean(1)
     n_fixed = 0
     out = []
-    for v in verts:
-        v2, ch = _fix_corners(v)
+    for i, v in enumerate(verts):
+        down = centres[min(i + 1, N_VERT - 1)] - centres[max(i - 1, 0)]
+        n = np.linalg.norm(down)
+        down = down / n if n > 0 else np.array([0.0, 1.0])
+        v2, ch = _order_corners(v, down)
         n_fixed += ch
         out.append(v2)
     verts = np.stack(out)

@@ -95,6 +95,9 @@ def quantize_file(src, dst, mode, skip=(), as_fp16=()):
                                         "fp16": "float16 weights + Cast"}[mode]
     if mode == "int8" and as_fp16:
         e.value += f"; {len(as_fp16)} most sensitive Conv weights float16 + Cast"
+        # which ones, so the file says exactly what is not int8 (the model card repeats the count)
+        f = mp.metadata_props.add()
+        f.key, f.value = "keybot.fp16_weights", ",".join(as_fp16)
     assert meta.get("keybot.schema") == "aasce_spine_68"
     onnx.save(mp, dst)
 

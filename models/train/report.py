@@ -42,17 +42,20 @@ def size_table(info, check):
 
 def eval_table(ev):
     from .evaluate import markdown_table
-    lines = [f"Measured on {ev['images']} validation images, {ev['variant']} ONNX files; "
+    lines = [f"Measured by `keybot eval` on {ev['images']} validation images, {ev['variant']} ONNX files; "
              "MRE in original-image pixels.", "", markdown_table(ev), ""]
-    if "detector" in ev:
-        d = ev["detector"]
-        lines.append(f"Detector on the refiner's 0-click output: precision {d['precision']:.2f}, recall "
-                     f"{d['recall']:.2f} ({d['error_rate'] * 100:.1f}% of points are errors > "
-                     f"{d['error_threshold_input_px']:.0f} input px).")
-    cs = ev.get("cobb_smape", {})
-    if cs:
-        lines.append("Cobb SMAPE (%): " + ", ".join(f"{k} {v:.1f}" for k, v in cs.items()) + ".")
-    lines.append("Targets: MRE ≤ 65 at 0 clicks, ≤ 30 at 3 clicks, ≤ 22 at 5 clicks.")
+    d = ev["detector"]
+    lines.append(f"Detector on the refiner's 0-click output: precision {d['precision']:.2f}, recall "
+                 f"{d['recall']:.2f} ({d['error_rate'] * 100:.1f}% of points are errors > "
+                 f"{d['error_threshold_input_px']:g} input px).")
+    r20 = ev["reach"]["pipeline"].get("20")
+    if r20:
+        lines.append(f"Images reaching MRE ≤ 20 px within {ev['clicks']} clicks (pipeline): {r20['images']} of "
+                     f"{ev['images']} ({100 * r20['images'] / ev['images']:.0f}%), after {r20['mean_clicks']:.2f} "
+                     "clicks on average.")
+    lines.append("Targets (models v2): pipeline MRE ≤ 52 / 32 / 26 / 21.5 / 18.5 / 16 at 0–5 clicks; Cobb SMAPE ≤ 14% "
+                 "at 0 clicks and ≤ 10% after 3; ≥ 90% of images at MRE ≤ 20 px within 5 clicks; detector recall ≥ 0.6 "
+                 "at precision ≥ 0.7.")
     return "\n".join(lines)
 
 

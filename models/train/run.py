@@ -1,7 +1,10 @@
 """One command for everything: train refiner -> detector -> corrector, export ONNX, quantize, check,
 evaluate. Every stage is resumable / skipped when done; re-run the same command after an interruption.
 
-    /usr/bin/python3 -m models.train.run --config default [--only train|export|eval] [--out models]
+    /usr/bin/python3 -m models.train.run --config default [--only train|export|eval] [--out models] [--new-cycle]
+
+--new-cycle starts another training cycle on top of the committed models (each session adds to the last):
+the previous run folder is kept under <config>.<time> and every stage warm-starts from models/<role>.onnx.
 """
 from __future__ import annotations
 
@@ -46,8 +49,12 @@ def main(argv=None):
     ap.add_argument("--out", default=None, help="where the ONNX files go (default: models/ of the repo; "
                                                 "smoke: <TRAIN_DIR>/smoke/onnx)")
     ap.add_argument("--only", choices=["train", "export", "eval"], default=None)
+    ap.add_argument("--new-cycle", action="store_true", help="archive the run folder and continue from the "
+                                                             "committed models (warm start)")
     a = ap.parse_args(argv)
     cfg = get_config(a.config)
+    if a.new_cycle and os.path.isdir(cfg.out_dir()):
+        os.rename(cfg.out_dir(), f"{cfg.out_dir()}.{time.strftime('%Y%m%d-%H%M%S')}")
     os.makedirs(cfg.out_dir(), exist_ok=True)
     logf = open(os.path.join(cfg.out_dir(), "log.txt"), "a")
 

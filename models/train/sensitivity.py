@@ -10,7 +10,7 @@ import tempfile
 
 import numpy as np
 
-from .check import run_role, val_inputs
+from .valset import run_role, val_inputs
 from .onnx_torch import OnnxTorch
 
 

@@ -195,6 +195,26 @@ def init_from_refiner(cfg, model, log, which="final"):
     log(f"initialised {n} tensors from the refiner")
 
 
+def warm_start(role, model, sc, log):
+    """Loads the committed models/<role>.onnx into `model` when it fits and lowers the cycle's peak LR.
+    Returns the training those weights already had ({minutes, steps}), or None."""
+    from .warm import committed_onnx, load_onnx_weights
+    p = committed_onnx(role)
+    if p is None:
+        return None
+    try:
+        meta = load_onnx_weights(model, p)
+    except ValueError as e:
+        log(f"[{role}] not warm-starting from {p}: {e}")
+        return None
+    sc.lr *= sc.warm_lr_scale
+    prior = {"minutes": float(meta.get("keybot.train_minutes_total", meta.get("keybot.train_minutes", 0))),
+             "steps": int(meta.get("keybot.train_steps_total", meta.get("keybot.train_steps", 0)))}
+    log(f"[{role}] warm start from {p} ({prior['minutes']:.0f} min, {prior['steps']} steps before); "
+        f"peak lr {sc.lr:.2e}")
+    return prior
+
+
 def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
     sc = cfg.stage(role)
     out = stage_dir(cfg, role)
@@ -208,6 +228,7 @@ def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
     model = net.build(role, cfg).to(dev).to(memory_format=torch.channels_last)
     opt = torch.optim.AdamW(model.parameters(), lr=sc.lr, weight_decay=sc.weight_decay)
     elapsed, step = 0.0, 0
+    prior = {"minutes": 0.0, "steps": 0}  # training the weights had before this run (warm start)
     rng = np.random.RandomState(cfg.seed + len(role))
     last = os.path.join(out, "last.pt")
     if os.path.exists(last):
@@ -215,9 +236,13 @@ def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])
         elapsed, step = ck["elapsed"], ck["step"]
+        sc.lr = ck.get("peak_lr", sc.lr)
+        prior = ck.get("prior", prior)
         rng.set_state(ck["rng"])
         torch.set_rng_state(ck["torch_rng"])
         log(f"[{role}] resumed at step {step}, {elapsed / 60:.1f} min")
+    elif sc.warm_start and (warm := warm_start(role, model, sc, log)):
+        prior = warm
     elif role != "refiner" and sc.init_from_refiner:
         init_from_refiner(cfg, model, log)
     refiner = None
@@ -233,6 +258,7 @@ def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
     def save(path):
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "elapsed": elapsed, "step": step,
                     "rng": rng.get_state(), "torch_rng": torch.get_rng_state(), "role": role,
+                    "peak_lr": sc.lr, "prior": prior,
                     "config": cfg.name}, path + ".tmp")
         os.replace(path + ".tmp", path)
 
