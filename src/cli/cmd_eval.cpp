@@ -24,13 +24,15 @@ using nlohmann::json;
 
 const char* const kUsage =
     "usage: keybot eval --data DIR --clicks N [--json FILE] [--models DIR] [--limit K] [--split FILE]\n"
-    "                   [--thresholds 40,20,10] [--threads N] [--cuda] [--rounds R] [--threshold T]\n"
+    "                   [--thresholds 40,20,10] [--threads N] [--cuda] [--rounds R] [--threshold T] [--variant V]\n"
     "\n"
     "Simulated-user evaluation on an AASCE-layout folder. Per image: predict with no hints; then for k = 1..N\n"
     "the user places the worst not-yet-placed point exactly at ground truth and the pipeline runs again with all\n"
     "its hints. Prints MRE (original px, all 68 points) after each k for the full pipeline, the refiner alone and\n"
     "the manual baseline (only the clicked points change from the 0-click prediction), clicks needed to reach\n"
-    "MRE thresholds, and Cobb SMAPE. Ground truth: the repaired landmarks; unrepairable rows are skipped.\n"
+    "MRE thresholds, Cobb SMAPE, median and 90th-percentile point errors, and the detector's precision and recall on the\n"
+    "refiner's 0-click output (an error: farther than the detector's keybot.error_threshold_px input px).\n"
+    "Ground truth: the repaired landmarks; unrepairable rows are skipped.\n"
     "\n"
     "  --data DIR        AASCE folder (images/, filenames.csv, landmarks.csv, optional angles.csv)\n"
     "  --clicks N        simulated clicks per image\n"
@@ -39,6 +41,7 @@ const char* const kUsage =
     "  --limit K         first K images (after --split and skipping)\n"
     "  --split FILE      JSON split file; only the file names listed under \"val\"\n"
     "  --thresholds L    comma-separated MRE thresholds in px (default 40,20,10)\n"
+    "  --variant V       which model files: fp32 (default, refiner.onnx ...), int8 or fp16 (refiner.int8.onnx ...)\n"
     "  --models, --threads, --cuda, --rounds, --threshold: as for `keybot predict`\n";
 
 std::set<std::string> read_val_split(const std::string& path) {
@@ -72,12 +75,17 @@ std::vector<double> parse_thresholds(const std::string& text) {
 json track_json(const engine::TrackSummary& t) {
     json reach = json::array();
     for (const auto& r : t.reach) reach.push_back({{"threshold", r.threshold}, {"reached", r.reached}, {"mean_clicks", r.mean_clicks}});
-    return {{"mre", t.mre}, {"cobb_smape", t.cobb_smape}, {"reach", reach}};
+    return {{"mre", t.mre}, {"median", t.median}, {"p90", t.p90}, {"cobb_smape", t.cobb_smape}, {"reach", reach}};
 }
 
-void print_markdown(const engine::EvalSummary& s, int clicks) {
-    std::printf("\n| clicks | full MRE px | refiner MRE px | manual MRE px |\n|---:|---:|---:|---:|\n");
-    for (int k = 0; k <= clicks; ++k) std::printf("| %d | %.2f | %.2f | %.2f |\n", k, s.full.mre[k], s.refiner.mre[k], s.manual.mre[k]);
+void print_markdown(const engine::EvalSummary& s, int clicks, const engine::DetectorCounts& d, double error_px) {
+    std::printf("\n| clicks | full MRE px | refiner MRE px | manual MRE px | full median px | refiner median px |\n"
+                "|---:|---:|---:|---:|---:|---:|\n");
+    for (int k = 0; k <= clicks; ++k)
+        std::printf("| %d | %.2f | %.2f | %.2f | %.2f | %.2f |\n", k, s.full.mre[k], s.refiner.mre[k], s.manual.mre[k], s.full.median[k],
+                    s.refiner.median[k]);
+    std::printf("\nDetector on the refiner's 0-click output (error = more than %g input px off): precision %.3f, recall %.3f, "
+                "%.1f%% of points are errors\n", error_px, d.precision(), d.recall(), 100.0 * d.error_rate());
     std::printf("\n| MRE <= px | full: images, mean clicks | refiner | manual |\n|---:|---|---|---|\n");
     for (std::size_t i = 0; i < s.full.reach.size(); ++i) {
         auto cell = [&](const engine::TrackSummary& t) {
@@ -121,8 +129,15 @@ int run(const std::vector<std::string>& args) {
     const int workers = std::min<int>(threads, static_cast<int>(rows.size()));
     engine::Models models = load_models_verbose(ea, std::max(1, threads / workers));
     const engine::Pipeline pipeline(models, ea.pipeline);
+    engine::PipelineOptions detect_options = ea.pipeline;
+    detect_options.rounds = 0;
+    const engine::Pipeline detect_only(models, detect_options);
+    // The detector's own definition of an error (metadata), else the contract's documented default.
+    const std::string error_meta = models.detector->info().metadata_value("keybot.error_threshold_px");
+    const double error_px = error_meta.empty() ? 10.0 : parse_double(error_meta, "detector keybot.error_threshold_px");
 
     std::vector<engine::ImageEvaluation> evals(rows.size());
+    std::vector<engine::DetectorCounts> detector(rows.size());
     std::vector<std::string> errors(rows.size());
     {
         Progress progress("eval", static_cast<int>(rows.size()));
@@ -130,6 +145,7 @@ int run(const std::vector<std::string>& args) {
             try {
                 const auto image = pipeline.prepare(read_file_bytes(ds.image_path(*rows[i])));
                 evals[i] = engine::evaluate_clicks(pipeline, image, rows[i]->repair.points, clicks);
+                detector[i] = engine::detector_counts(detect_only, image, rows[i]->repair.points, error_px);
             } catch (const std::exception& e) {
                 errors[i] = e.what();
             }
@@ -137,6 +153,7 @@ int run(const std::vector<std::string>& args) {
         });
     }
     std::vector<engine::ImageEvaluation> ok;
+    engine::DetectorCounts detector_total;
     std::vector<std::array<double, 3>> truth_angles;
     json images = json::array(), failed = json::array();
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -147,6 +164,7 @@ int run(const std::vector<std::string>& args) {
             continue;
         }
         ok.push_back(evals[i]);
+        detector_total += detector[i];
         // angles.csv when present, else the reference method on the landmarks as stored.
         truth_angles.push_back(r.has_angles ? r.angles : cobb_angles(r.raw, r.height).columns());
         json pred = json::array();
@@ -159,13 +177,16 @@ int run(const std::vector<std::string>& args) {
     }
     if (ok.empty()) throw Error("every image failed");
     const engine::EvalSummary s = engine::summarize(ok, truth_angles, thresholds);
-    print_markdown(s, clicks);
+    print_markdown(s, clicks, detector_total, error_px);
 
     if (a.values.count("--json")) {
         json summary = {{"images", s.images}, {"clicks", clicks}, {"skipped_unrepairable", unrepairable}, {"failed", failed},
-                        {"models", ea.models_dir}, {"model_version", models.refiner->info().metadata_value("keybot.version")},
+                        {"models", ea.models_dir}, {"variant", ea.suffix.empty() ? "fp32" : ea.suffix.substr(1)}, {"model_version", models.refiner->info().metadata_value("keybot.version")},
                         {"rounds", ea.pipeline.rounds}, {"threshold", ea.pipeline.threshold},
-                        {"full", track_json(s.full)}, {"refiner", track_json(s.refiner)}, {"manual", track_json(s.manual)}};
+                        {"full", track_json(s.full)}, {"refiner", track_json(s.refiner)}, {"manual", track_json(s.manual)},
+                        {"detector", {{"on", "refiner output, 0 clicks"}, {"error_threshold_input_px", error_px},
+                                      {"precision", detector_total.precision()}, {"recall", detector_total.recall()},
+                                      {"error_rate", detector_total.error_rate()}}}};
         write_file_text(a.values.at("--json"), json{{"images", images}, {"summary", summary}}.dump(1) + "\n");
     }
     return failed.empty() ? 0 : 1;

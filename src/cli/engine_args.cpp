@@ -5,7 +5,7 @@
 namespace keybot::cli {
 
 std::set<std::string> with_engine_values(std::set<std::string> value_options) {
-    value_options.insert({"--models", "--threads", "--rounds", "--threshold"});
+    value_options.insert({"--models", "--threads", "--rounds", "--threshold", "--variant"});
     return value_options;
 }
 
@@ -49,6 +49,11 @@ EngineArgs engine_args(const ParsedArgs& a) {
     if (a.values.count("--rounds")) e.pipeline.rounds = parse_int(a.values.at("--rounds"), "--rounds", 0);
     if (a.values.count("--threshold")) e.pipeline.threshold = parse_double(a.values.at("--threshold"), "--threshold");
     e.cuda = a.has("--cuda");
+    if (a.values.count("--variant")) {
+        const std::string& v = a.values.at("--variant");
+        if (v != "fp32" && v != "int8" && v != "fp16") throw UsageError("--variant must be fp32, int8 or fp16, got '" + v + "'");
+        e.suffix = v == "fp32" ? "" : "." + v;
+    }
     return e;
 }
 
@@ -56,10 +61,10 @@ engine::Models load_models_verbose(const EngineArgs& args, int threads) {
     engine::SessionOptions so;
     so.threads = threads;
     so.provider = args.cuda ? engine::Provider::cuda : engine::Provider::cpu;
-    engine::Models m = engine::load_models(args.models_dir, so);
+    engine::Models m = engine::load_models(args.models_dir, so, args.suffix);
     const std::string& note = m.refiner->provider_note();
     if (!note.empty()) std::cerr << "keybot: " << note << "\n";
-    std::cerr << "keybot: models from " << args.models_dir << " (version " << m.refiner->info().metadata_value("keybot.version")
+    std::cerr << "keybot: models from " << args.models_dir << (args.suffix.empty() ? "" : " (" + args.suffix.substr(1) + " files)") << " (version " << m.refiner->info().metadata_value("keybot.version")
               << "), provider " << engine::to_string(m.refiner->provider()) << "\n";
     return m;
 }

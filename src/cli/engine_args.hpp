@@ -1,5 +1,6 @@
 #pragma once
-// Options shared by the commands that run models: --models DIR, --threads N, --cuda, --rounds R, --threshold T.
+// Options shared by the commands that run models: --models DIR, --threads N, --cuda, --rounds R, --threshold T,
+// --variant fp32|int8|fp16 (which files of DIR: refiner.onnx, refiner.int8.onnx, ...).
 #include <set>
 #include <string>
 
@@ -12,6 +13,7 @@ struct EngineArgs {
     std::string models_dir = "models";
     int threads = 0;  // all cores
     bool cuda = false;
+    std::string suffix;  // "" (fp32 files), ".int8" or ".fp16"
     engine::PipelineOptions pipeline;
 };
 

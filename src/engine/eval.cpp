@@ -1,5 +1,6 @@
 #include "keybot/engine/eval.hpp"
 
+#include <algorithm>
 #include <functional>
 
 #include "keybot/core/cobb.hpp"
@@ -18,8 +19,16 @@ std::vector<Point> positions(const std::vector<AnnotatedPoint>& points) {
     return out;
 }
 
+// Nearest-rank percentile (q in [0,1]) of a non-empty sample.
+double percentile(std::vector<double> v, double q) {
+    const std::size_t i = std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())));
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
+    return v[i];
+}
+
 void record(ClickTrack& t, std::vector<Point> pred, const std::vector<Point>& truth, double image_height) {
     t.mre.push_back(mean_radial_error(pred, truth));
+    t.errors.push_back(radial_errors(pred, truth));
     t.cobb.push_back(cobb_angles(pred, image_height).columns());
     t.pred.push_back(std::move(pred));
 }
@@ -51,6 +60,10 @@ TrackSummary summarize_track(const std::vector<const ClickTrack*>& tracks, const
         std::vector<std::array<double, 3>> angles;
         for (const ClickTrack* t : tracks) sum += t->mre.at(k), angles.push_back(t->cobb.at(k));
         s.mre.push_back(sum / static_cast<double>(tracks.size()));
+        std::vector<double> all;
+        for (const ClickTrack* t : tracks) all.insert(all.end(), t->errors.at(k).begin(), t->errors.at(k).end());
+        s.median.push_back(all.empty() ? 0.0 : percentile(all, 0.5));
+        s.p90.push_back(all.empty() ? 0.0 : percentile(all, 0.9));
         s.cobb_smape.push_back(cobb_smape(angles, truth_angles));
     }
     for (double th : thresholds) {
@@ -85,6 +98,36 @@ ImageEvaluation evaluate_clicks(const Pipeline& pipeline, const PreparedImage& i
         return p;
     });
     return e;
+}
+
+double DetectorCounts::precision() const {
+    return true_positive + false_positive ? static_cast<double>(true_positive) / (true_positive + false_positive) : 0.0;
+}
+double DetectorCounts::recall() const {
+    return true_positive + false_negative ? static_cast<double>(true_positive) / (true_positive + false_negative) : 0.0;
+}
+double DetectorCounts::error_rate() const {
+    return points ? static_cast<double>(true_positive + false_negative) / points : 0.0;
+}
+DetectorCounts& DetectorCounts::operator+=(const DetectorCounts& o) {
+    true_positive += o.true_positive, false_positive += o.false_positive, false_negative += o.false_negative;
+    points += o.points;
+    return *this;
+}
+
+DetectorCounts detector_counts(const Pipeline& detect_only, const PreparedImage& image, const std::vector<Point>& truth,
+                               double error_px) {
+    if (detect_only.options().rounds != 0) throw Error("detector_counts: the pipeline must have rounds = 0");
+    const Revision r = detect_only.revise(image, std::vector<AnnotatedPoint>(truth.size()));
+    DetectorCounts c;
+    for (std::size_t i = 0; i < truth.size(); ++i) {
+        // in input-tensor px, where the threshold was defined (the aspect is not kept, so not a plain scale)
+        const bool error = distance(image.to_input({r.points[i].x, r.points[i].y}), image.to_input(truth[i])) > error_px;
+        const bool flagged = r.points[i].error_probability >= detect_only.options().threshold;
+        c.true_positive += error && flagged, c.false_positive += !error && flagged, c.false_negative += error && !flagged;
+        ++c.points;
+    }
+    return c;
 }
 
 EvalSummary summarize(const std::vector<ImageEvaluation>& images, const std::vector<std::array<double, 3>>& truth_angles,

@@ -97,3 +97,37 @@ TEST_CASE("engine eval: a constant offset gives the computed MRE, and each click
     CHECK(s.refiner.reach[1].reached == 0);
     CHECK(s.full.cobb_smape[0] == doctest::Approx(0.0));  // straight spine: all angles 0
 }
+
+TEST_CASE("engine eval: point-error percentiles and the detector's counts on a known offset") {
+    test::TempDir dir("keybot-eval-detector");
+    write_fixture_dataset(dir.str());
+    const AasceDataset ds = read_aasce(dir.str());
+    Models m = test::fixture_models("variants/refiner_offset.onnx");
+    Pipeline p(m);
+    const auto evals = run_eval(ds, p, 34);
+    const EvalSummary s = summarize(evals, {{0, 0, 0}, {0, 0, 0}}, {});
+    // Refiner: every point 10 original px off; after 34 clicks half the points are exact.
+    CHECK(s.refiner.median[0] == doctest::Approx(10.0));
+    CHECK(s.refiner.p90[0] == doctest::Approx(10.0));
+    CHECK(s.full.median[0] == doctest::Approx(5.0));
+    CHECK(s.refiner.p90[34] == doctest::Approx(10.0));
+    CHECK(s.refiner.median[33] == doctest::Approx(10.0));  // 35 of 68 points still off
+
+    // The fixture detector says 0.5 * (|dx| + |dy|) = 0.5 for points 1 input px off: all flagged at 0.5.
+    PipelineOptions o;
+    o.rounds = 0;
+    Pipeline detect_only(m, o);
+    const AasceRow& row = ds.rows.front();
+    const auto image = detect_only.prepare(read_file_bytes(ds.image_path(row)));
+    const DetectorCounts tight = detector_counts(detect_only, image, row.repair.points, 0.5);  // all are errors
+    CHECK(tight.points == 68);
+    CHECK(tight.true_positive == 68);
+    CHECK(tight.precision() == 1.0);
+    CHECK(tight.recall() == 1.0);
+    CHECK(tight.error_rate() == 1.0);
+    const DetectorCounts loose = detector_counts(detect_only, image, row.repair.points, 2.0);  // none is
+    CHECK(loose.false_positive == 68);
+    CHECK(loose.precision() == 0.0);
+    CHECK(loose.error_rate() == 0.0);
+    CHECK_THROWS(detector_counts(p, image, row.repair.points, 1.0));  // rounds must be 0
+}

@@ -17,6 +17,7 @@ struct ClickTrack {
     std::vector<int> clicked;                 // index placed by click k (k = 1..N)
     std::vector<std::vector<Point>> pred;     // k = 0..N, original px
     std::vector<double> mre;                  // k = 0..N, over all points (user points at their exact position)
+    std::vector<std::vector<double>> errors;  // k = 0..N, each point's radial error, original px
     std::vector<std::array<double, 3>> cobb;  // k = 0..N, reference-method angles of pred
 };
 
@@ -28,6 +29,21 @@ struct ImageEvaluation {
 ImageEvaluation evaluate_clicks(const Pipeline& pipeline, const PreparedImage& image, const std::vector<Point>& truth,
                                 int clicks);
 
+// The detector judged on the refiner's 0-click output, the situation the app shows first. A point is an error
+// when it lies more than `error_px` input-tensor px from the truth (the detector's training definition, its
+// metadata's keybot.error_threshold_px); it is flagged when error_probability >= the pipeline's threshold.
+struct DetectorCounts {
+    int true_positive = 0, false_positive = 0, false_negative = 0, points = 0;
+    double precision() const;
+    double recall() const;
+    double error_rate() const;  // errors among all points
+    DetectorCounts& operator+=(const DetectorCounts& o);
+};
+
+// `detect_only`: a pipeline with rounds = 0 (refiner, then the final detector).
+DetectorCounts detector_counts(const Pipeline& detect_only, const PreparedImage& image, const std::vector<Point>& truth,
+                               double error_px);
+
 struct ThresholdReach {
     double threshold = 0.0;   // MRE in original px
     int reached = 0;          // images whose MRE got <= threshold within N clicks
@@ -36,6 +52,8 @@ struct ThresholdReach {
 
 struct TrackSummary {
     std::vector<double> mre;         // k = 0..N, mean over images
+    std::vector<double> median;      // k = 0..N, median point error over all points of all images
+    std::vector<double> p90;         // k = 0..N, 90th percentile of the same
     std::vector<double> cobb_smape;  // k = 0..N, percent
     std::vector<ThresholdReach> reach;
 };
