@@ -196,23 +196,22 @@ def init_from_refiner(cfg, model, log, which="final"):
 
 
 def warm_start(role, model, sc, log):
-    """Loads the committed models/<role>.onnx into `model` when it fits and lowers the cycle's peak LR.
-    Returns the training those weights already had ({minutes, steps}), or None."""
+    """Loads the first committed file of `role` that fits the model (warm.committed_onnx) and lowers the cycle's
+    peak LR. Returns the training those weights already had ({minutes, steps}), or None."""
     from .warm import committed_onnx, load_onnx_weights
-    p = committed_onnx(role)
-    if p is None:
-        return None
-    try:
-        meta = load_onnx_weights(model, p)
-    except ValueError as e:
-        log(f"[{role}] not warm-starting from {p}: {e}")
-        return None
-    sc.lr *= sc.warm_lr_scale
-    prior = {"minutes": float(meta.get("keybot.train_minutes_total", meta.get("keybot.train_minutes", 0))),
-             "steps": int(meta.get("keybot.train_steps_total", meta.get("keybot.train_steps", 0)))}
-    log(f"[{role}] warm start from {p} ({prior['minutes']:.0f} min, {prior['steps']} steps before); "
-        f"peak lr {sc.lr:.2e}")
-    return prior
+    for p in committed_onnx(role):
+        try:
+            meta = load_onnx_weights(model, p)
+        except ValueError as e:
+            log(f"[{role}] not warm-starting from {p}: {e}")
+            continue
+        sc.lr *= sc.warm_lr_scale
+        prior = {"minutes": float(meta.get("keybot.train_minutes_total", meta.get("keybot.train_minutes", 0))),
+                 "steps": int(meta.get("keybot.train_steps_total", meta.get("keybot.train_steps", 0)))}
+        log(f"[{role}] warm start from {p} ({prior['minutes']:.0f} min, {prior['steps']} steps before); "
+            f"peak lr {sc.lr:.2e}")
+        return prior
+    return None
 
 
 def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
