@@ -118,7 +118,7 @@ TEST_CASE("COCO and import: malformed input gives a clear error") {
     const Schema& s = aasce_spine();
     const Document d = sample_document();
     auto root = nlohmann::json::parse(to_coco_json(d));
-    CHECK(error_of([&] { document_from_coco("{", s); }).find("COCO JSON: malformed") != std::string::npos);
+    CHECK(error_of([&] { document_from_coco("{", s); }).find("COCO JSON is malformed") != std::string::npos);
     CHECK(error_of([&] { document_from_coco("[]", s); }).find("top level") != std::string::npos);
     auto r = root; r.erase("images");
     CHECK(error_of([&] { document_from_coco(r.dump(), s); }).find("missing field 'images'") != std::string::npos);
