@@ -9,6 +9,7 @@
 #include "keybot/core/error.hpp"
 #include "keybot/core/image.hpp"
 #include "jpeg_markers.hpp"
+#include "png_chunks.hpp"
 #include "pnm.hpp"
 
 namespace keybot {
@@ -119,8 +120,11 @@ ImageHeader probe_image(const std::uint8_t* data, std::size_t size) {
 Image decode_image(const std::uint8_t* data, std::size_t size) {
     const ImageHeader h = probe_image(data, size);
     check_image_limits(h);
-    if (detail::is_binary_pnm(data, size)) return detail::decode_pnm(data, size, detail::read_pnm_header(data, size));
-    if (detail::is_jpeg(data, size)) detail::check_jpeg(data, size, true);  // tables between progressive scans too
+    // Checks that need the whole file (probe_image may have seen only a prefix), before stb_image decodes.
+    const Format format = detect_format(data, size);
+    if (format == Format::pnm) return detail::decode_pnm(data, size, detail::read_pnm_header(data, size));
+    if (format == Format::jpeg) detail::check_jpeg(data, size, true);  // tables between progressive scans too
+    if (format == Format::png) detail::check_png_chunks(data, size);
     const int len = static_cast<int>(size);
     int w = 0, hgt = 0, ch = 0;
     if (h.is_16_bit) {

@@ -85,6 +85,21 @@ TEST_CASE("JPEG whose Huffman code counts sum past 256 is refused before stb_ima
     CHECK_THROWS_WITH_AS(keybot::decode_image(late), doctest::Contains("more than 256"), Error);
 }
 
+TEST_CASE("PNG chunk declaring more bytes than the file holds is refused before stb_image allocates for it") {
+    // Found by fuzz/image.cpp: a 102-byte PNG whose IDAT declared 1.4 GB made stb 2.27 allocate 1.4 GB.
+    Bytes png = test::png8(8, 8, 1, test::ramp(8, 8, 1));
+    const std::string bytes(png.begin(), png.end());
+    const std::size_t idat = bytes.find("IDAT");
+    REQUIRE(idat != std::string::npos);
+    const std::size_t following = png.size() - (idat + 4);  // what lies after the type field
+    CHECK(keybot::decode_image(png).width == 8);
+    put_be32(png, idat - 4, 0x5764002d);
+    const std::string expected = "corrupt PNG: chunk 'IDAT' at byte " + std::to_string(idat - 4) +
+                                 " declares 1466171437 bytes, only " + std::to_string(following) + " follow";
+    CHECK_THROWS_WITH_AS(keybot::decode_image(png), expected.c_str(), Error);
+    CHECK(keybot::probe_image(png).width == 8);  // the header is fine; only decoding needs the chunks
+}
+
 TEST_CASE("top-down BMP (negative height) decodes with its first stored row on top") {
     const std::uint8_t gray[4] = {10, 20, 30, 40};  // (0,0) (1,0) / (0,1) (1,1)
     for (bool top_down : {true, false}) {
