@@ -13,9 +13,11 @@
 #include "keybot/core/error.hpp"
 #include "keybot/core/formats.hpp"
 #include "keybot/core/spine_repair.hpp"
+#include "test_errors.hpp"
 #include "test_support.hpp"
 
 using namespace keybot;
+using test::error_of;
 
 namespace {
 
@@ -25,16 +27,6 @@ Document sample() {
     for (const Point& p : test::synthetic_spine(10.0, -10.0)) pts.push_back({p.x, p.y, Provenance::predicted, 0.25});
     d.set_points(pts);
     return d;
-}
-
-template <typename Fn>
-std::string error_of(Fn fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
 }
 
 // 136 AASCE values, 0.5 each, with value k (0-based) replaced by `cell`.

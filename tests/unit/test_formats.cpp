@@ -9,9 +9,11 @@
 
 #include "keybot/core/error.hpp"
 #include "keybot/core/formats.hpp"
+#include "test_errors.hpp"
 #include "test_support.hpp"
 
 using namespace keybot;
+using test::error_of;
 
 namespace {
 
@@ -33,16 +35,6 @@ void check_near(const std::vector<AnnotatedPoint>& a, const std::vector<Annotate
         CHECK(a[i].x == doctest::Approx(b[i].x).epsilon(tol));
         CHECK(a[i].y == doctest::Approx(b[i].y).epsilon(tol));
     }
-}
-
-template <typename Fn>
-std::string error_of(Fn fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
 }
 
 }  // namespace
