@@ -1,8 +1,11 @@
 #include "keybot/core/file_io.hpp"
 
-#include <filesystem>
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <fstream>
 #include <iterator>
+#include <system_error>
 
 #include "keybot/core/error.hpp"
 
@@ -20,14 +23,13 @@ constexpr std::size_t kHeaderPrefix = 64 * 1024;  // JPEG/PNG headers, unless la
 std::string named(const std::string& path, const std::string& message) { return "'" + path + "': " + message; }
 
 // The checks that need no pixels: a regular file within kMaxImageFileBytes, then the header from the prefix.
-// Returns the prefix's probe, or nothing when the header lies beyond the prefix.
+// Returns false when the prefix gave no header (cut short, or a real error that the whole file will report).
 bool probe_prefix(const std::string& path, ImageHeader& header) {
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (ec) throw Error(named(path, ec.message()));
-    if (!std::filesystem::is_regular_file(status)) throw Error(named(path, "not a regular file"));
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) throw Error(named(path, ec.message()));
+    // POSIX stat rather than std::filesystem: this file is also built for the browser (Emscripten).
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) throw Error(named(path, std::generic_category().message(errno)));
+    if (!S_ISREG(st.st_mode)) throw Error(named(path, "not a regular file"));
+    const auto size = static_cast<unsigned long long>(st.st_size);
     if (size > kMaxImageFileBytes)
         throw ImageTooLarge(named(path, "the file is " + std::to_string(size >> 20) + " MiB, more than the limit of " +
                                             std::to_string(kMaxImageFileBytes >> 20) + " MiB for an image"));
