@@ -99,7 +99,7 @@ int run(const std::vector<std::string>& args) {
     if (!a.positional.empty()) throw UsageError("unexpected argument '" + a.positional.front() + "'");
     EngineArgs ea = engine_args(a);
     const int runs = a.values.count("--runs") ? parse_int(a.values.at("--runs"), "--runs", 1) : 20;
-    const Image image = a.values.count("--image") ? decode_image(read_file_bytes(a.values.at("--image"))) : synthetic_xray();
+    const Image image = a.values.count("--image") ? read_image_file(a.values.at("--image")) : synthetic_xray();
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
     std::vector<Row> rows;

@@ -1,5 +1,6 @@
 // `keybot cobb`: Cobb angles of an AASCE-layout folder by the challenge reference method, compared with
 // angles.csv when present; rows the landmark repair cannot fix are listed on stderr.
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -7,6 +8,7 @@
 #include "command.hpp"
 #include "keybot/core/aasce.hpp"
 #include "keybot/core/cobb.hpp"
+#include "keybot/core/error.hpp"
 
 namespace keybot::cli {
 namespace {
@@ -49,10 +51,17 @@ int run(const std::vector<std::string>& args) {
     const bool verbose = a.has("--report");
     report_repairs(ds, verbose);
 
-    int matched[3] = {0, 0, 0};
+    int matched[3] = {0, 0, 0}, undefined = 0;
     std::printf("file\t%s\t%s\t%s\n", kCobbColumnLabels[0], kCobbColumnLabels[1], kCobbColumnLabels[2]);
     for (const AasceRow& r : ds.rows) {
-        const auto c = cobb_angles(r.raw, r.height).columns();
+        std::array<double, 3> c;
+        try {
+            c = cobb_angles(r.raw, r.height).columns();
+        } catch (const Error& e) {  // degenerate landmarks: no angle rather than a NaN or a made-up one
+            ++undefined;
+            std::cerr << "cobb: row " << r.index << " (" << r.file_name << "): " << e.what() << "\n";
+            continue;
+        }
         std::printf("%s\t%.3f\t%.3f\t%.3f\n", r.file_name.c_str(), c[0], c[1], c[2]);
         if (!r.has_angles) continue;
         for (int k = 0; k < 3; ++k) {
@@ -65,7 +74,8 @@ int run(const std::vector<std::string>& args) {
     if (ds.has_angles)
         for (int k = 0; k < 3; ++k)
             std::printf("%s matched %d/%zu within 0.1°\n", kCobbColumnLabels[k], matched[k], ds.rows.size());
-    return 0;
+    if (undefined) std::cerr << "cobb: " << undefined << " rows without defined angles\n";
+    return undefined ? 1 : 0;
 }
 
 const Registration registration{{"cobb", "Cobb angles of an AASCE dataset folder (reference method)", kUsage, &run}};

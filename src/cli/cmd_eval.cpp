@@ -1,5 +1,6 @@
 // `keybot eval`: click-simulation evaluation on an AASCE-layout folder (protocol in keybot/engine/eval.hpp).
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <iostream>
 #include <set>
@@ -143,7 +144,7 @@ int run(const std::vector<std::string>& args) {
         Progress progress("eval", static_cast<int>(rows.size()));
         engine::parallel_for(static_cast<int>(rows.size()), workers, [&](int i) {
             try {
-                const auto image = pipeline.prepare(read_file_bytes(ds.image_path(*rows[i])));
+                const auto image = pipeline.prepare(read_image_file(ds.image_path(*rows[i])));
                 evals[i] = engine::evaluate_clicks(pipeline, image, rows[i]->repair.points, clicks);
                 detector[i] = engine::detector_counts(detect_only, image, rows[i]->repair.points, error_px);
             } catch (const std::exception& e) {
@@ -163,10 +164,19 @@ int run(const std::vector<std::string>& args) {
             failed.push_back({{"file", r.file_name}, {"error", errors[i]}});
             continue;
         }
+        // angles.csv when present, else the reference method on the landmarks as stored (which refuses
+        // degenerate landmarks rather than return NaN: such a row is reported, not averaged in).
+        std::array<double, 3> truth;
+        try {
+            truth = r.has_angles ? r.angles : cobb_angles(r.raw, r.height).columns();
+        } catch (const Error& e) {
+            std::cerr << "keybot eval: skipped " << r.file_name << " (row " << r.index << "): " << e.what() << "\n";
+            failed.push_back({{"file", r.file_name}, {"error", e.what()}});
+            continue;
+        }
         ok.push_back(evals[i]);
         detector_total += detector[i];
-        // angles.csv when present, else the reference method on the landmarks as stored.
-        truth_angles.push_back(r.has_angles ? r.angles : cobb_angles(r.raw, r.height).columns());
+        truth_angles.push_back(truth);
         json pred = json::array();
         for (const auto& pts : evals[i].full.pred) {
             json k = json::array();

@@ -2,10 +2,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "command.hpp"
 #include "engine_args.hpp"
+#include "keybot/core/error.hpp"
 #include "keybot/core/file_io.hpp"
 #include "keybot/engine/parallel.hpp"
 #include "overlay.hpp"
@@ -19,10 +21,12 @@ namespace fs = std::filesystem;
 const char* const kUsage =
     "usage: keybot predict IMAGE|DIR... --out DIR [--models DIR] [--threads N] [--cuda] [--rounds R] [--threshold T]\n"
     "\n"
-    "Runs the revision pipeline (no user hints) on each image (a folder means its .png/.jpg/.jpeg/.bmp/.pgm/.ppm\n"
-    "files) and writes OUT/<name>.json (annotation document) and OUT/<name>.overlay.png (vertebra quads, labels,\n"
-    "Cobb angles; green predicted, yellow model-corrected, red flagged). Unreadable images are reported and\n"
-    "skipped; the exit status is 1 when any failed.\n"
+    "Runs the revision pipeline (no user hints) on each image (PNG, JPEG, BMP or binary PGM/PPM; other formats\n"
+    "are refused; a folder means its .png/.jpg/.jpeg/.bmp/.pgm/.ppm files) and writes OUT/<name>.json (annotation\n"
+    "document) and OUT/<name>.overlay.png (vertebra quads, labels, Cobb angles; green predicted, yellow\n"
+    "model-corrected, red flagged), <name> being the file name without its extension. Inputs that would write\n"
+    "the same <name> are refused before any work. Unreadable images and folders are reported and skipped; the\n"
+    "exit status is 1 when any failed.\n"
     "\n"
     "  --out DIR        output folder (created)\n"
     "  --models DIR     refiner.onnx, detector.onnx, corrector.onnx (default: models)\n"
@@ -39,29 +43,67 @@ bool is_image_name(const fs::path& p) {
     return false;
 }
 
-std::vector<std::string> collect_inputs(const std::vector<std::string>& args) {
+struct Inputs {
     std::vector<std::string> files;
+    std::vector<std::string> skipped;  // "ARG: reason" for folders that could not be listed
+};
+
+// A folder that cannot be listed (no permission, symlink loop, ...) is skipped with its reason; the other
+// arguments still run. Anything that is not a folder is treated as an image file and reported per file.
+Inputs collect_inputs(const std::vector<std::string>& args) {
+    Inputs in;
     for (const std::string& a : args) {
-        if (!fs::is_directory(a)) {
-            files.push_back(a);  // a missing file is reported per image, like a bad one
+        std::error_code ec;
+        if (!fs::is_directory(a, ec)) {
+            in.files.push_back(a);
             continue;
         }
         std::vector<std::string> in_dir;
-        for (const auto& e : fs::directory_iterator(a))
-            if (e.is_regular_file() && is_image_name(e.path())) in_dir.push_back(e.path().string());
+        fs::directory_iterator it(a, ec);
+        for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            std::error_code entry_ec;  // an entry that cannot be examined is kept: reading it reports why
+            if (is_image_name(it->path()) && !it->is_directory(entry_ec)) in_dir.push_back(it->path().string());
+        }
+        if (ec) {
+            in.skipped.push_back(a + ": " + ec.message());
+            continue;
+        }
         std::sort(in_dir.begin(), in_dir.end());
-        files.insert(files.end(), in_dir.begin(), in_dir.end());
+        in.files.insert(in.files.end(), in_dir.begin(), in_dir.end());
     }
-    return files;
+    return in;
+}
+
+std::string output_stem(const std::string& out_dir, const std::string& path) { return out_dir + "/" + fs::path(path).stem().string(); }
+
+// Outputs are named by the file name alone, so a/x.png, a/x.jpg and b/x.png would overwrite each other's
+// results: refuse such a batch before any work, naming the inputs.
+void refuse_colliding_outputs(const std::vector<std::string>& files, const std::string& out_dir) {
+    std::map<std::string, std::vector<std::string>> by_output;
+    for (const std::string& f : files) by_output[output_stem(out_dir, f)].push_back(f);
+    std::string clashes;
+    for (const auto& [stem, inputs] : by_output) {
+        if (inputs.size() < 2) continue;
+        clashes += "\n  " + stem + ".json <- ";
+        for (std::size_t i = 0; i < inputs.size(); ++i) clashes += (i ? ", " : "") + inputs[i];
+    }
+    if (!clashes.empty())
+        throw Error("inputs with the same name would overwrite each other's outputs (run them with different --out folders):" + clashes);
+}
+
+// read_image_file names the path in its messages; the skipped-line names it already.
+std::string reason(const std::string& file, const std::string& error) {
+    const std::string prefix = "'" + file + "': ";
+    return error.compare(0, prefix.size(), prefix) == 0 ? error.substr(prefix.size()) : error;
 }
 
 void predict_one(const engine::Pipeline& pipeline, const std::string& path, const std::string& out_dir) {
-    const Image image = decode_image(read_file_bytes(path));
+    const Image image = read_image_file(path);
     const engine::Revision r = pipeline.revise(pipeline.prepare(image), std::vector<AnnotatedPoint>(pipeline.schema().size()));
     Document doc(pipeline.schema(), {fs::path(path).filename().string(), image.width, image.height});
     doc.set_points(r.points);
     doc.clear_history();
-    const std::string stem = out_dir + "/" + fs::path(path).stem().string();
+    const std::string stem = output_stem(out_dir, path);
     write_file_text(stem + ".json", to_json(doc));
     write_png_rgb(stem + ".overlay.png", image.width, image.height, render_overlay(image, doc));
 }
@@ -71,8 +113,12 @@ int run(const std::vector<std::string>& args) {
     const EngineArgs ea = engine_args(a);
     const std::string out_dir = a.require("--out");
     if (a.positional.empty()) throw UsageError("no IMAGE or DIR given");
-    const std::vector<std::string> files = collect_inputs(a.positional);
+    const Inputs inputs = collect_inputs(a.positional);
+    for (const std::string& skip : inputs.skipped) std::cerr << "keybot predict: skipped " << skip << "\n";
+    const std::vector<std::string>& files = inputs.files;
+    if (files.empty() && !inputs.skipped.empty()) throw Error("nothing to predict: every argument was skipped");
     if (files.empty()) throw UsageError("no images found in the given folders");
+    refuse_colliding_outputs(files, out_dir);
     fs::create_directories(out_dir);
 
     // All cores: several images at once (decode, resize and PNG writing are single-threaded), the remaining
@@ -96,9 +142,10 @@ int run(const std::vector<std::string>& args) {
     }
     int failed = 0;
     for (std::size_t i = 0; i < files.size(); ++i)
-        if (!errors[i].empty()) ++failed, std::cerr << "keybot predict: skipped " << files[i] << ": " << errors[i] << "\n";
-    std::cerr << "keybot predict: " << files.size() - failed << " of " << files.size() << " images written to " << out_dir << "\n";
-    return failed ? 1 : 0;
+        if (!errors[i].empty()) ++failed, std::cerr << "keybot predict: skipped " << files[i] << ": " << reason(files[i], errors[i]) << "\n";
+    std::cerr << "keybot predict: " << files.size() - failed << " of " << files.size() << " images written to " << out_dir
+              << (inputs.skipped.empty() ? "" : ", " + std::to_string(inputs.skipped.size()) + " arguments skipped") << "\n";
+    return failed || !inputs.skipped.empty() ? 1 : 0;
 }
 
 const Registration registration{{"predict", "Predict keypoints: annotation JSON + overlay PNG per image", kUsage, &run}};

@@ -1,8 +1,12 @@
 #include "keybot/core/aasce.hpp"
 
+#include <cctype>
 #include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
+#include "keybot/core/document.hpp"
 #include "keybot/core/error.hpp"
 #include "keybot/core/file_io.hpp"
 #include "keybot/core/image.hpp"
@@ -11,7 +15,6 @@ namespace keybot {
 namespace {
 
 constexpr std::size_t kAaScePoints = 68;
-constexpr std::size_t kHeaderPrefix = 64 * 1024;  // enough for JPEG/PNG headers unless large metadata precedes
 
 std::string trim(const std::string& s) {
     const auto b = s.find_first_not_of(" \t\r\n");
@@ -32,16 +35,13 @@ std::vector<std::string> lines_of(const std::string& text) {
     return out;
 }
 
-ImageHeader header_of(const std::string& path) {
-    try {
-        return probe_image(read_file_prefix(path, kHeaderPrefix));
-    } catch (const Error&) {
-    }
-    try {
-        return probe_image(read_file_bytes(path));  // header beyond the prefix, or a real error reported here
-    } catch (const Error& e) {
-        throw Error("'" + path + "': " + e.what());
-    }
+// Plain decimal numbers only: strtod alone would also take "nan", "inf" and hex floats ("0x1p-2"), none of
+// which a landmarks / angles file holds on purpose.
+bool is_decimal_number(const std::string& cell) {
+    if (cell.empty()) return false;
+    for (char c : cell)
+        if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E') return false;
+    return true;
 }
 
 }  // namespace
@@ -59,9 +59,10 @@ std::vector<std::vector<double>> parse_number_rows(const std::string& text, cons
             const std::string cell = trim(line.substr(start, end - start));
             char* stop = nullptr;
             errno = 0;
-            const double v = std::strtod(cell.c_str(), &stop);
-            if (cell.empty() || *stop != '\0' || errno == ERANGE)
-                throw Error(what + " row " + std::to_string(rows.size() + 1) + ": '" + cell + "' is not a number");
+            const double v = is_decimal_number(cell) ? std::strtod(cell.c_str(), &stop) : 0.0;
+            if (!stop || *stop != '\0' || errno == ERANGE || !std::isfinite(v))
+                throw Error(what + " row " + std::to_string(rows.size() + 1) + ", column " + std::to_string(row.size() + 1) +
+                            ": '" + excerpt(cell) + "' is not a number (a finite decimal is expected)");
             row.push_back(v);
             start = end + 1;
         }
@@ -73,6 +74,13 @@ std::vector<std::vector<double>> parse_number_rows(const std::string& text, cons
 std::vector<Point> aasce_points_from_row(const std::vector<double>& values, int width, int height) {
     if (values.size() != 2 * kAaScePoints)
         throw Error("AASCE landmark row has " + std::to_string(values.size()) + " values, expected 136");
+    for (std::size_t k = 0; k < values.size(); ++k)
+        if (values[k] < kMinNormalisedCoordinate || values[k] > kMaxNormalisedCoordinate) {
+            char value[40];
+            std::snprintf(value, sizeof value, "%g", values[k]);
+            throw Error("value " + std::to_string(k + 1) + " (" + (k < kAaScePoints ? "x" : "y") + std::to_string(k % kAaScePoints + 1) +
+                        " = " + value + ") is not a normalised coordinate (expected about 0..1)");
+        }
     std::vector<Point> pts(kAaScePoints);
     for (std::size_t k = 0; k < kAaScePoints; ++k) pts[k] = {values[k] * width, values[kAaScePoints + k] * height};
     return pts;
@@ -99,7 +107,7 @@ AasceDataset read_aasce(const std::string& root) {
         AasceRow row;
         row.index = static_cast<int>(i);
         row.file_name = names[i];
-        const ImageHeader h = header_of(ds.image_path(row));
+        const ImageHeader h = probe_image_file(ds.image_path(row));
         row.width = h.width;
         row.height = h.height;
         try {

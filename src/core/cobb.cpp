@@ -45,6 +45,9 @@ std::size_t argmax(const std::vector<std::vector<double>>& m, std::size_t r, std
 CobbEnds cobb_end_vertebrae(const std::vector<Point>& pts, double image_height) {
     if (pts.size() % 4 != 0 || pts.size() < 12)
         throw Error("Cobb angles need 4 points per vertebra and at least 3 vertebrae, got " + std::to_string(pts.size()) + " points");
+    for (std::size_t i = 0; i < pts.size(); ++i)
+        if (!std::isfinite(pts[i].x) || !std::isfinite(pts[i].y))
+            throw Error("Cobb angles: point " + std::to_string(i + 1) + " is not finite");
     const std::size_t nv = pts.size() / 4;
     std::vector<Point> edge_mid;  // top and bottom edge mid-points, 2 per vertebra
     std::vector<Point> axis;      // left-side mid-point to right-side mid-point, 1 per vertebra
@@ -53,6 +56,11 @@ CobbEnds cobb_end_vertebrae(const std::vector<Point>& pts, double image_height) 
         edge_mid.push_back(midpoint(tl, tr));
         edge_mid.push_back(midpoint(bl, br));
         axis.push_back(midpoint(tr, br) - midpoint(tl, bl));
+        // A zero-length mid-line has no direction: the angles would be NaN (or, after clamping, plausible-looking
+        // garbage), so refuse rather than report a number.
+        if (!(norm(axis.back()) > 0))
+            throw Error("Cobb angles undefined: vertebra " + std::to_string(v + 1) +
+                        " has its left and right side mid-points at the same place");
     }
     std::vector<std::vector<double>> angle(nv, std::vector<double>(nv));
     for (std::size_t i = 0; i < nv; ++i)

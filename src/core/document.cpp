@@ -1,5 +1,8 @@
 #include "keybot/core/document.hpp"
 
+#include <cmath>
+#include <cstdio>
+
 #include "keybot/core/error.hpp"
 
 namespace keybot {
@@ -14,7 +17,32 @@ const char* to_string(Provenance p) { return kProvenanceNames[static_cast<int>(p
 Provenance provenance_from_string(const std::string& text) {
     for (int i = 0; i < 5; ++i)
         if (text == kProvenanceNames[i]) return static_cast<Provenance>(i);
-    throw Error("unknown provenance '" + text + "'");
+    throw Error("unknown provenance '" + excerpt(text) + "'");
+}
+
+bool coordinate_in_range(double pixels, int image_side) {
+    if (!std::isfinite(pixels)) return false;
+    if (image_side <= 0) return std::fabs(pixels) <= kMaxCoordinateWithoutSize;
+    return pixels >= kMinNormalisedCoordinate * image_side && pixels <= kMaxNormalisedCoordinate * image_side;
+}
+
+void check_coordinates(const std::vector<AnnotatedPoint>& points, const Schema& schema, const ImageInfo& image,
+                       const std::string& what) {
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const AnnotatedPoint& p = points[i];
+        const bool x_ok = coordinate_in_range(p.x, image.width);
+        if (x_ok && coordinate_in_range(p.y, image.height)) continue;
+        const int side = x_ok ? image.height : image.width;
+        char value[40], range[120];
+        std::snprintf(value, sizeof value, "%g", x_ok ? p.y : p.x);
+        if (side > 0)
+            std::snprintf(range, sizeof range, "outside [%g, %g] x the image %s (%d px)", kMinNormalisedCoordinate,
+                          kMaxNormalisedCoordinate, x_ok ? "height" : "width", side);
+        else
+            std::snprintf(range, sizeof range, "not finite or beyond +-%g (the image size is unknown)", kMaxCoordinateWithoutSize);
+        const std::string name = i < schema.landmarks.size() ? " (" + schema.landmarks[i] + ")" : "";
+        throw Error(what + ": point " + std::to_string(i + 1) + name + " has " + (x_ok ? "y" : "x") + " = " + value + ", " + range);
+    }
 }
 
 bool operator==(const AnnotatedPoint& a, const AnnotatedPoint& b) {

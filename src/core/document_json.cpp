@@ -4,8 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_input.hpp"
 #include "keybot/core/document.hpp"
 #include "keybot/core/error.hpp"
+#include "keybot/core/image.hpp"
 
 namespace keybot {
 namespace {
@@ -29,7 +31,11 @@ double number_field(const json& object, const char* key, const std::string& wher
 int int_field(const json& object, const char* key, const std::string& where) {
     const json& v = field(object, key, where);
     if (!v.is_number_integer()) throw Error("annotation JSON: field '" + where + key + "' must be an integer");
-    return v.get<int>();
+    // get<int>() would silently wrap values beyond int; image sides beyond the decoder's limit are refused too.
+    if (v.is_number_unsigned() ? v.get<std::uint64_t>() > std::uint64_t(kMaxImageSide)
+                               : (v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > kMaxImageSide))
+        throw Error("annotation JSON: field '" + where + key + "' must be within 0.." + std::to_string(kMaxImageSide));
+    return static_cast<int>(v.get<std::int64_t>());
 }
 
 std::string string_field(const json& object, const char* key, const std::string& where) {
@@ -48,7 +54,7 @@ AnnotatedPoint parse_point(const json& p, int index, const Schema& schema) {
     const std::string where = "points[" + std::to_string(index) + "].";
     if (!p.is_object()) throw Error("annotation JSON: 'points[" + std::to_string(index) + "]' must be an object");
     if (p.contains("name") && string_field(p, "name", where) != schema.landmarks[index])
-        throw Error("annotation JSON: '" + where + "name' is '" + p["name"].get<std::string>() + "', expected '" +
+        throw Error("annotation JSON: '" + where + "name' is '" + excerpt(p["name"].get<std::string>()) + "', expected '" +
                     schema.landmarks[index] + "'");
     AnnotatedPoint out;
     out.x = number_field(p, "x", where);
@@ -64,27 +70,25 @@ AnnotatedPoint parse_point(const json& p, int index, const Schema& schema) {
     return out;
 }
 
-json parse_root(const std::string& text) {
-    json root;
-    try {
-        root = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw Error(std::string("annotation JSON is malformed: ") + e.what());
-    }
+void check_root(const json& root) {
     if (!root.is_object()) throw Error("annotation JSON: top level must be an object");
     const json& version = field(root, "schema_version", "");
     if (!version.is_number_integer() || version.get<long long>() != kDocumentSchemaVersion)
-        throw Error("annotation JSON: unsupported schema_version " + version.dump() + " (expected " +
+        throw Error("annotation JSON: unsupported schema_version " + excerpt(version.dump()) + " (expected " +
                     std::to_string(kDocumentSchemaVersion) + ")");
+}
+
+json parse_root(const std::string& text) {
+    json root = detail::parse_annotation_json(text, "annotation JSON");
+    check_root(root);
     return root;
 }
 
 Document parse_document(const json& root, const Schema& schema) {
     const std::string name = string_field(root, "schema", "");
-    if (name != schema.name) throw Error("annotation JSON: schema is '" + name + "', expected '" + schema.name + "'");
+    if (name != schema.name) throw Error("annotation JSON: schema is '" + excerpt(name) + "', expected '" + schema.name + "'");
     const json& img = object_field(root, "image", "");
     ImageInfo info{string_field(img, "file", "image."), int_field(img, "width", "image."), int_field(img, "height", "image.")};
-    if (info.width < 0 || info.height < 0) throw Error("annotation JSON: image size must not be negative");
     const json& pts = field(root, "points", "");
     if (!pts.is_array()) throw Error("annotation JSON: field 'points' must be an array");
     if (static_cast<int>(pts.size()) != schema.size())
@@ -92,6 +96,7 @@ Document parse_document(const json& root, const Schema& schema) {
                     std::to_string(schema.size()));
     std::vector<AnnotatedPoint> points;
     for (int i = 0; i < schema.size(); ++i) points.push_back(parse_point(pts[i], i, schema));
+    check_coordinates(points, schema, info, "annotation JSON");
     Document doc(schema, info);
     doc.set_points(std::move(points));
     doc.clear_history();  // a freshly loaded document starts with nothing to undo
@@ -99,6 +104,11 @@ Document parse_document(const json& root, const Schema& schema) {
 }
 
 }  // namespace
+
+Document detail::document_from_json_root(const json& root, const Schema& schema) {
+    check_root(root);
+    return parse_document(root, schema);
+}
 
 std::string to_json(const Document& document) {
     json pts = json::array();
@@ -126,7 +136,7 @@ Document document_from_json(const std::string& text) {
     const json root = parse_root(text);
     const std::string name = string_field(root, "schema", "");
     const Schema* schema = find_schema(name);
-    if (!schema) throw Error("annotation JSON: unknown schema '" + name + "'");
+    if (!schema) throw Error("annotation JSON: unknown schema '" + excerpt(name) + "'");
     return parse_document(root, *schema);
 }
 

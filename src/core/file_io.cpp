@@ -1,7 +1,11 @@
 #include "keybot/core/file_io.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <fstream>
 #include <iterator>
+#include <system_error>
 
 #include "keybot/core/error.hpp"
 
@@ -14,7 +18,55 @@ std::ifstream open_for_reading(const std::string& path) {
     return in;
 }
 
+constexpr std::size_t kHeaderPrefix = 64 * 1024;  // JPEG/PNG headers, unless large metadata comes first
+
+std::string named(const std::string& path, const std::string& message) { return "'" + path + "': " + message; }
+
+// The checks that need no pixels: a regular file within kMaxImageFileBytes, then the header from the prefix.
+// Returns false when the prefix gave no header (cut short, or a real error that the whole file will report).
+bool probe_prefix(const std::string& path, ImageHeader& header) {
+    // POSIX stat rather than std::filesystem: this file is also built for the browser (Emscripten).
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) throw Error(named(path, std::generic_category().message(errno)));
+    if (!S_ISREG(st.st_mode)) throw Error(named(path, "not a regular file"));
+    const auto size = static_cast<unsigned long long>(st.st_size);
+    if (size > kMaxImageFileBytes)
+        throw ImageTooLarge(named(path, "the file is " + std::to_string(size >> 20) + " MiB, more than the limit of " +
+                                            std::to_string(kMaxImageFileBytes >> 20) + " MiB for an image"));
+    try {
+        header = probe_image(read_file_prefix(path, kHeaderPrefix));
+        check_image_limits(header);
+        return true;
+    } catch (const ImageTooLarge& e) {
+        throw ImageTooLarge(named(path, e.what()));
+    } catch (const Error&) {
+        return false;  // truncated prefix, or a real error that the whole file will report
+    }
+}
+
 }  // namespace
+
+ImageHeader probe_image_file(const std::string& path) {
+    ImageHeader header;
+    if (probe_prefix(path, header)) return header;
+    const auto bytes = read_file_bytes(path);
+    try {
+        return probe_image(bytes);
+    } catch (const Error& e) {
+        throw Error(named(path, e.what()));
+    }
+}
+
+Image read_image_file(const std::string& path) {
+    ImageHeader header;
+    probe_prefix(path, header);
+    const auto bytes = read_file_bytes(path);
+    try {
+        return decode_image(bytes);
+    } catch (const Error& e) {
+        throw Error(named(path, e.what()));
+    }
+}
 
 std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
     std::ifstream in = open_for_reading(path);

@@ -1,11 +1,14 @@
 // COCO keypoints JSON for one image (see formats.hpp for the layout), and import with format detection.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
 
+#include "json_input.hpp"
 #include "keybot/core/error.hpp"
 #include "keybot/core/formats.hpp"
+#include "keybot/core/image.hpp"
 
 namespace keybot {
 namespace {
@@ -119,17 +122,11 @@ std::string to_coco_json(const Document& document) {
     return root.dump(1);
 }
 
-Document document_from_coco(const std::string& text, const Schema& schema, Provenance provenance) {
+Document detail::document_from_coco_root(const json& root, const Schema& schema, Provenance provenance) {
     require_grouped(schema);
-    json root;
-    try {
-        root = json::parse(text);
-    } catch (const json::parse_error& e) {
-        fail(std::string("malformed: ") + e.what());
-    }
     if (!root.is_object()) fail("top level must be an object");
     if (root.contains("keybot_schema") && root["keybot_schema"] != schema.name)
-        fail("made for schema " + root["keybot_schema"].dump() + ", expected '" + schema.name + "'");
+        fail("made for schema " + excerpt(root["keybot_schema"].dump()) + ", expected '" + schema.name + "'");
     const json& images = member(root, "images", "");
     if (!images.is_array() || images.size() != 1)
         fail("'images' must list exactly one image, got " + (images.is_array() ? std::to_string(images.size()) : std::string("no array")));
@@ -141,8 +138,11 @@ Document document_from_coco(const std::string& text, const Schema& schema, Prove
     info.file_name = file.get<std::string>();
     const json& w = member(im, "width", "images[0]");
     const json& h = member(im, "height", "images[0]");
-    if (!w.is_number_integer() || !h.is_number_integer() || w.get<long long>() < 0 || h.get<long long>() < 0)
-        fail("'images[0].width/height' must be non-negative integers");
+    auto side_ok = [](const json& v) {  // get<int>() would wrap values beyond int
+        return v.is_number_unsigned() ? v.get<std::uint64_t>() <= std::uint64_t(kMaxImageSide)
+                                      : v.is_number_integer() && v.get<std::int64_t>() >= 0 && v.get<std::int64_t>() <= kMaxImageSide;
+    };
+    if (!side_ok(w) || !side_ok(h)) fail("'images[0].width/height' must be integers within 0.." + std::to_string(kMaxImageSide));
     info.width = w.get<int>();
     info.height = h.get<int>();
 
@@ -174,7 +174,7 @@ Document document_from_coco(const std::string& text, const Schema& schema, Prove
                 const auto it = a["group"].is_string()
                     ? std::find(schema.group_names.begin(), schema.group_names.end(), a["group"].get<std::string>())
                     : schema.group_names.end();
-                if (it == schema.group_names.end()) fail("annotation group " + a["group"].dump() + " is not part of schema '" + schema.name + "'");
+                if (it == schema.group_names.end()) fail("annotation group " + excerpt(a["group"].dump()) + " is not part of schema '" + schema.name + "'");
                 g = std::size_t(it - schema.group_names.begin());
             }
             if (seen[g]) fail("group '" + schema.group_names[g] + "' is annotated twice");
@@ -185,10 +185,15 @@ Document document_from_coco(const std::string& text, const Schema& schema, Prove
         fail("expected " + std::to_string(groups) + " annotations (one per vertebra) or one with " +
              std::to_string(schema.size()) + " keypoints for the image, got " + std::to_string(mine.size()));
     }
+    check_coordinates(points, schema, info, "COCO JSON");
     Document doc(schema, info);
     doc.set_points(std::move(points));
     doc.clear_history();
     return doc;
+}
+
+Document document_from_coco(const std::string& text, const Schema& schema, Provenance provenance) {
+    return detail::document_from_coco_root(detail::parse_annotation_json(text, "COCO JSON"), schema, provenance);
 }
 
 const char* to_string(AnnotationFormat format) {
@@ -202,8 +207,16 @@ const char* to_string(AnnotationFormat format) {
 
 ImportedAnnotation import_annotation(const std::string& text, const Schema& schema, const ImageInfo& image) {
     ImportedAnnotation out;
+    // Size and shape first, so a 10 MB paste of anything is refused before a parser allocates for it.
+    if (text.size() > kMaxAnnotationBytes)
+        throw Error("the annotation is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                    std::to_string(kMaxAnnotationBytes / (1024 * 1024)) + " MiB (KeyBot JSON, COCO JSON or an AASCE row)");
     const auto first = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
     if (first == std::string::npos) throw Error("the annotation file is empty");
+    const char c = text[first];
+    const bool json_text = c == '{' || c == '[';
+    if (!json_text && !std::isdigit(static_cast<unsigned char>(c)) && c != '-' && c != '+' && c != '.')
+        throw Error("not KeyBot JSON, COCO JSON or an AASCE row (the text starts with '" + excerpt(text.substr(first), 20) + "')");
     auto check_size = [&](const ImageInfo& made_for) {
         if (made_for.width > 0 && made_for.height > 0 && image.width > 0 &&
             (made_for.width != image.width || made_for.height != image.height))
@@ -211,24 +224,14 @@ ImportedAnnotation import_annotation(const std::string& text, const Schema& sche
                         std::to_string(made_for.height) + " image, but the open image is " + std::to_string(image.width) +
                         " x " + std::to_string(image.height));
     };
-    if (text[first] == '{') {
-        json probe;
-        try {
-            probe = json::parse(text);
-        } catch (const json::parse_error& e) {
-            throw Error(std::string("annotation JSON is malformed: ") + e.what());
-        }
-        if (probe.is_object() && probe.contains("annotations")) {
-            out.format = AnnotationFormat::coco_json;
-            Document d = document_from_coco(text, schema);
-            check_size(d.image());
-            out.points = d.points();
-        } else {
-            out.format = AnnotationFormat::keybot_json;
-            Document d = document_from_json(text, schema);
-            check_size(d.image());
-            out.points = d.points();
-        }
+    if (json_text) {
+        const json root = detail::parse_annotation_json(text, "annotation JSON");
+        const bool coco = root.is_object() && root.contains("annotations");
+        out.format = coco ? AnnotationFormat::coco_json : AnnotationFormat::keybot_json;
+        const Document d = coco ? detail::document_from_coco_root(root, schema, Provenance::user_confirmed)
+                                : detail::document_from_json_root(root, schema);
+        check_size(d.image());
+        out.points = d.points();
         return out;
     }
     out.format = AnnotationFormat::aasce_csv;

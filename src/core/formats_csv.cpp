@@ -65,9 +65,12 @@ std::vector<AnnotatedPoint> points_from_aasce_row(const std::string& text, const
     std::vector<AnnotatedPoint> out(n);
     for (std::size_t k = 0; k < 2 * n; ++k) {
         const double v = rows[0][k];
-        if (!std::isfinite(v) || v < -0.5 || v > 1.5)
-            throw Error("AASCE CSV: value " + std::to_string(k + 1) + " (" + std::to_string(v) +
+        if (!std::isfinite(v) || v < kMinNormalisedCoordinate || v > kMaxNormalisedCoordinate) {
+            char value[40];
+            std::snprintf(value, sizeof value, "%g", v);
+            throw Error("AASCE CSV: value " + std::to_string(k + 1) + " (" + value +
                         ") is not a normalised coordinate (expected about 0..1)");
+        }
     }
     for (std::size_t i = 0; i < n; ++i)
         out[i] = AnnotatedPoint{rows[0][i] * width, rows[0][n + i] * height, provenance, 0.0};

@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <climits>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -6,6 +8,8 @@
 
 #include "keybot/core/error.hpp"
 #include "keybot/core/image.hpp"
+#include "jpeg_markers.hpp"
+#include "png_chunks.hpp"
 #include "pnm.hpp"
 
 namespace keybot {
@@ -41,26 +45,86 @@ Image to_gray(const T* samples, int width, int height, int channels, float max_v
     return img;
 }
 
+enum class Format { png, jpeg, bmp, pnm };
+
+// The formats `keybot predict --help` and the README list; others (GIF, TGA, PSD, ...) are refused by their
+// first bytes rather than handed to stb_image, whose decoders for them are compiled out (stb_impl.cpp).
+Format detect_format(const std::uint8_t* data, std::size_t size) {
+    static const std::uint8_t kPngSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    if (size >= 8 && std::memcmp(data, kPngSignature, 8) == 0) return Format::png;
+    if (detail::is_jpeg(data, size)) return Format::jpeg;
+    if (size >= 2 && data[0] == 'B' && data[1] == 'M') return Format::bmp;
+    if (detail::is_binary_pnm(data, size)) return Format::pnm;
+    throw Error("not a readable image (not PNG, JPEG, BMP or binary PGM/PPM)");
+}
+
+std::uint32_t be32(const std::uint8_t* p) {
+    return std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 | std::uint32_t(p[2]) << 8 | p[3];
+}
+
+int clamp_to_int(long long v) { return static_cast<int>(std::min<long long>(v, INT_MAX)); }
+
+// Header facts from the PNG IHDR chunk / the JPEG frame header, read by KeyBot itself: stbi_info refuses
+// images it would not decode (a PNG over 2^30 bytes is "not of any known type"), which would hide the size.
+ImageHeader own_header(Format format, const std::uint8_t* data, std::size_t size) {
+    ImageHeader h;
+    if (format == Format::png) {
+        if (size < 26 || std::memcmp(data + 12, "IHDR", 4) != 0) throw Error("PNG header is truncated or has no IHDR chunk");
+        h.width = clamp_to_int(be32(data + 16));
+        h.height = clamp_to_int(be32(data + 20));
+        static const int kChannels[7] = {1, 0, 3, 3, 2, 0, 4};  // by colour type; a palette expands to RGB
+        h.channels = data[25] < 7 ? kChannels[data[25]] : 0;
+        h.is_16_bit = data[24] == 16;
+    } else {
+        const detail::JpegFrame frame = detail::check_jpeg(data, size, false);
+        h.width = frame.width;
+        h.height = frame.height;
+        h.channels = frame.components;
+    }
+    return h;
+}
+
+bool within_limits(long long width, long long height) {
+    return width > 0 && height > 0 && width <= kMaxImageSide && height <= kMaxImageSide && width * height <= kMaxImagePixels;
+}
+
 }  // namespace
+
+void check_image_limits(const ImageHeader& h) {
+    if (h.width <= 0 || h.height <= 0) throw Error("image header has zero width or height");
+    const std::string size = std::to_string(h.width) + "x" + std::to_string(h.height);
+    if (static_cast<long long>(h.width) * h.height > kMaxImagePixels)
+        throw ImageTooLarge("image is " + size + " pixels, more than the limit of " +
+                            std::to_string(kMaxImagePixels / 1'000'000) + " megapixels");
+    if (h.width > kMaxImageSide || h.height > kMaxImageSide)
+        throw ImageTooLarge("image is " + size + " pixels; sides over " + std::to_string(kMaxImageSide) + " pixels are refused");
+}
 
 ImageHeader probe_image(const std::uint8_t* data, std::size_t size) {
     const int len = checked_length(size);
-    if (detail::is_binary_pnm(data, size)) return detail::read_pnm_header(data, size).image;
+    const Format format = detect_format(data, size);
+    if (format == Format::pnm) return detail::read_pnm_header(data, size).image;
+    if (format == Format::png || format == Format::jpeg) {
+        const ImageHeader own = own_header(format, data, size);  // for JPEG also checks the Huffman tables stbi_info reads
+        if (!within_limits(own.width, own.height)) return own;
+    }
     ImageHeader h;
     if (!stbi_info_from_memory(data, len, &h.width, &h.height, &h.channels))
         throw Error("not a readable image (" + stb_reason() + ")");
-    h.is_16_bit = stbi_is_16_bit_from_memory(data, len) != 0;
+    // A negative BMP height means rows stored top-down: valid, and stb's loader handles it; its info does not.
+    if (format == Format::bmp && h.height < 0) h.height = h.height == INT_MIN ? INT_MAX : -h.height;
+    h.is_16_bit = format == Format::png && stbi_is_16_bit_from_memory(data, len) != 0;
     return h;
 }
 
 Image decode_image(const std::uint8_t* data, std::size_t size) {
     const ImageHeader h = probe_image(data, size);
-    if (h.width <= 0 || h.height <= 0) throw Error("image header has zero width or height");
-    const long long pixels = static_cast<long long>(h.width) * h.height;
-    if (pixels > kMaxImagePixels)
-        throw Error("image is " + std::to_string(h.width) + "x" + std::to_string(h.height) +
-                    " pixels, more than the limit of " + std::to_string(kMaxImagePixels / 1'000'000) + " megapixels");
-    if (detail::is_binary_pnm(data, size)) return detail::decode_pnm(data, size, detail::read_pnm_header(data, size));
+    check_image_limits(h);
+    // Checks that need the whole file (probe_image may have seen only a prefix), before stb_image decodes.
+    const Format format = detect_format(data, size);
+    if (format == Format::pnm) return detail::decode_pnm(data, size, detail::read_pnm_header(data, size));
+    if (format == Format::jpeg) detail::check_jpeg(data, size, true);  // tables between progressive scans too
+    if (format == Format::png) detail::check_png_chunks(data, size);
     const int len = static_cast<int>(size);
     int w = 0, hgt = 0, ch = 0;
     if (h.is_16_bit) {

@@ -85,7 +85,7 @@ void check_quads(const std::vector<Quad>& quads, std::vector<RepairIssue>& issue
             }
         if (far > kMaxSpreadToWidth * w)
             issues.push_back({RepairProblem::spread_vertebra, iv, format("corners spread over %.0f px (median vertebra width %.0f px)", far, w)});
-        if (near < kMinCornerGapToWidth * w)
+        if (near < kMinCornerGapToWidth * w || near == 0.0)  // == 0: also when the median itself is 0 (all-zero row)
             issues.push_back({RepairProblem::degenerate_vertebra, iv, format("two corners %.1f px apart (median width %.0f px)", near, w)});
         else if (std::fabs(area(q)) < kMinAreaToMedian * a)
             issues.push_back({RepairProblem::degenerate_vertebra, iv, format("area %.0f px^2, median %.0f px^2", std::fabs(area(q)), a)});

@@ -3,6 +3,12 @@
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_NO_STDIO
 #define STBI_FAILURE_USERMSG
+// Only the decoders for the formats KeyBot lists (PNM has its own reader, pnm.cpp): the others are attack
+// surface no caller needs. STBI_MAX_DIMENSIONS repeats kMaxImageSide (image.hpp) as a second line of defence.
+#define STBI_ONLY_PNG
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_BMP
+#define STBI_MAX_DIMENSIONS 32768
 #include <stb/stb_image.h>
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION

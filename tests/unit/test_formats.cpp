@@ -9,9 +9,11 @@
 
 #include "keybot/core/error.hpp"
 #include "keybot/core/formats.hpp"
+#include "test_errors.hpp"
 #include "test_support.hpp"
 
 using namespace keybot;
+using test::error_of;
 
 namespace {
 
@@ -33,16 +35,6 @@ void check_near(const std::vector<AnnotatedPoint>& a, const std::vector<Annotate
         CHECK(a[i].x == doctest::Approx(b[i].x).epsilon(tol));
         CHECK(a[i].y == doctest::Approx(b[i].y).epsilon(tol));
     }
-}
-
-template <typename Fn>
-std::string error_of(Fn fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.what();
-    }
-    return "(no error)";
 }
 
 }  // namespace
@@ -118,7 +110,7 @@ TEST_CASE("COCO and import: malformed input gives a clear error") {
     const Schema& s = aasce_spine();
     const Document d = sample_document();
     auto root = nlohmann::json::parse(to_coco_json(d));
-    CHECK(error_of([&] { document_from_coco("{", s); }).find("COCO JSON: malformed") != std::string::npos);
+    CHECK(error_of([&] { document_from_coco("{", s); }).find("COCO JSON is malformed") != std::string::npos);
     CHECK(error_of([&] { document_from_coco("[]", s); }).find("top level") != std::string::npos);
     auto r = root; r.erase("images");
     CHECK(error_of([&] { document_from_coco(r.dump(), s); }).find("missing field 'images'") != std::string::npos);

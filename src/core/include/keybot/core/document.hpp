@@ -74,4 +74,19 @@ Document document_from_json(const std::string& text);  // schema looked up by na
 
 constexpr int kDocumentSchemaVersion = 1;
 
+// Annotation text is refused above this size before any parsing: one image's KeyBot document is ~10 KB, its
+// COCO file ~25 KB, so 4 MiB leaves room for other tools' extra fields while a 10 MB paste fails at once.
+constexpr std::size_t kMaxAnnotationBytes = 4 * 1024 * 1024;
+
+// Coordinates the readers (KeyBot JSON, COCO, AASCE rows) accept, in units of the image side: points may lie a
+// little outside the image, a point at -1e300 is a broken file. With the image size unknown (0) an absolute
+// bound applies instead. Non-finite values are never in range.
+constexpr double kMinNormalisedCoordinate = -0.5;
+constexpr double kMaxNormalisedCoordinate = 1.5;
+constexpr double kMaxCoordinateWithoutSize = 1e6;
+bool coordinate_in_range(double pixels, int image_side);
+// Throws keybot::Error "<what>: point P (NAME) has x = V, outside ..." for the first point out of range.
+void check_coordinates(const std::vector<AnnotatedPoint>& points, const Schema& schema, const ImageInfo& image,
+                       const std::string& what);
+
 }  // namespace keybot

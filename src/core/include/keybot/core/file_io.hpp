@@ -13,6 +13,12 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path);
 // Reads at most max_bytes from the start of the file (for header probing).
 std::vector<std::uint8_t> read_file_prefix(const std::string& path, std::size_t max_bytes);
 std::string read_file_text(const std::string& path);
+
+// Image files, with the size limits of image.hpp applied before the whole file is read: a file over
+// kMaxImageFileBytes is refused from its size, an image whose header claims too many pixels from the first
+// 64 KiB. Errors name the path.
+ImageHeader probe_image_file(const std::string& path);  // the whole file is read only when the header lies beyond 64 KiB
+Image read_image_file(const std::string& path);
 void write_file_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes);
 void write_file_text(const std::string& path, const std::string& text);
 

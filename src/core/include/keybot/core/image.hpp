@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "keybot/core/error.hpp"
+
 namespace keybot {
 
 // Single-channel image, row-major. Pixels hold the stored gray level as float: 0..255 for 8-bit sources,
@@ -28,11 +30,28 @@ struct ImageHeader {
     bool is_16_bit = false;
 };
 
-constexpr long long kMaxImagePixels = 50'000'000;  // refuse larger images before allocating anything
+// Limits checked from the header, before any pixel is decoded or allocated (a header can claim 100000 x 100000
+// in a few bytes). Radiographs are at most a few thousand pixels per side; a side beyond kMaxImageSide is a
+// broken or hostile file. Files larger than kMaxImageFileBytes are refused before they are read.
+constexpr long long kMaxImagePixels = 50'000'000;
+constexpr int kMaxImageSide = 32768;
+constexpr unsigned long long kMaxImageFileBytes = 200ull * 1024 * 1024;
 
-// Throws keybot::Error for empty, unknown-format or truncated headers.
+// Thrown (instead of a plain Error) when an image is refused for its size alone.
+class ImageTooLarge : public Error {
+public:
+    using Error::Error;
+};
+
+// Formats: PNG, JPEG (baseline and progressive), BMP, binary PGM/PPM; anything else is refused by its first bytes.
+// Reports the size as stored, limits not applied (a BMP stored top-down has a positive height here). Throws
+// keybot::Error for empty, unknown-format, truncated or corrupt headers; a JPEG's Huffman tables are checked
+// here, before stb_image reads them.
 ImageHeader probe_image(const std::uint8_t* data, std::size_t size);
 inline ImageHeader probe_image(const std::vector<std::uint8_t>& bytes) { return probe_image(bytes.data(), bytes.size()); }
+
+// Throws ImageTooLarge beyond kMaxImageSide / kMaxImagePixels, keybot::Error for a zero side.
+void check_image_limits(const ImageHeader& header);
 
 // Decodes to gray (Rec. 601 luminance for colour, alpha dropped). Throws keybot::Error on empty, truncated,
 // non-image or oversized (> kMaxImagePixels, checked from the header before decoding) input.
