@@ -76,6 +76,32 @@ def export_role(cfg, role, model, path, extra_meta=None, flip_tta=None):
     return mp, macs
 
 
+def training_meta(ck, tag):
+    """Metadata on how a checkpoint was trained: this run, and in total with the runs it warm-started from."""
+    prior = ck.get("prior", {"minutes": 0.0, "steps": 0})
+    return {"keybot.train_minutes": f"{ck.get('elapsed', 0) / 60:.1f}", "keybot.train_steps": str(ck.get("step", 0)),
+            "keybot.train_minutes_total": f"{prior['minutes'] + ck.get('elapsed', 0) / 60:.1f}",
+            "keybot.train_steps_total": str(prior["steps"] + ck.get("step", 0)),
+            "keybot.checkpoint": tag}
+
+
+def export_candidate(cfg, which="final", log=print, roles=("refiner", "detector", "corrector")):
+    """The float16 copies of a training line that does not ship yet (warm.CANDIDATE_DIR), for the next session
+    to continue from; no int8 file, check or evaluation."""
+    import tempfile
+    from .quantize import quantize_file
+    from .train import load_model
+    from .warm import CANDIDATE_DIR
+    os.makedirs(CANDIDATE_DIR, exist_ok=True)
+    for role in roles:
+        model, ck = load_model(cfg, role, which)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, f"{role}.onnx")
+            export_role(cfg, role, model, path, training_meta(ck, "candidate"))
+            quantize_file(path, os.path.join(CANDIDATE_DIR, f"{role}.fp16.onnx"), "fp16")
+        log(f"[export] candidate {role}: {ck.get('step', 0)} steps")
+
+
 def export_all(cfg, out, which="final", log=print, roles=("refiner", "detector", "corrector"), check_n=0,
                placeholder=False):
     from .train import load_model
@@ -98,11 +124,7 @@ def export_all(cfg, out, which="final", log=print, roles=("refiner", "detector",
                 os.path.join(cfg.out_dir(), "refiner", "final.pt")) else "last")
             model.eval()
             ck, tag = {"elapsed": 0, "step": 0}, "placeholder"
-        prior = ck.get("prior", {"minutes": 0.0, "steps": 0})  # warm start: training before this run
-        extra = {"keybot.train_minutes": f"{ck.get('elapsed', 0) / 60:.1f}", "keybot.train_steps": str(ck.get("step", 0)),
-                 "keybot.train_minutes_total": f"{prior['minutes'] + ck.get('elapsed', 0) / 60:.1f}",
-                 "keybot.train_steps_total": str(prior["steps"] + ck.get("step", 0)),
-                 "keybot.checkpoint": tag}
+        extra = training_meta(ck, tag)
         path = os.path.join(out, f"{role}.onnx")
         _, macs = export_role(cfg, role, model, path, extra)
         quantize_file(path, os.path.join(out, f"{role}.fp16.onnx"), "fp16")
@@ -142,11 +164,15 @@ def main(argv=None):
     ap.add_argument("--placeholder", action="store_true",
                     help="roles without a checkpoint: export the refiner trunk with an untrained head")
     ap.add_argument("--check-n", type=int, default=0, help="check on the first n validation images (0 = all)")
+    ap.add_argument("--candidate", action="store_true",
+                    help="write float16 copies to train/candidate (a line that does not ship yet) and stop")
     a = ap.parse_args(argv)
     cfg = get_config(a.config)
     torch.set_num_threads(1)
     from .config import REPO_MODELS
     out = a.out or REPO_MODELS
+    if a.candidate:
+        return export_candidate(cfg, a.which, roles=tuple(a.roles.split(",")))
     export_all(cfg, out, a.which, roles=tuple(a.roles.split(",")), check_n=a.check_n, placeholder=a.placeholder)
 
 
