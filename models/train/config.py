@@ -73,6 +73,10 @@ class Config:
 def get_config(name: str) -> Config:
     if name == "default":
         return Config()
+    if name == "v1":  # what produced the shipped models (commit a4512a0): patchify stem, no attention
+        return Config(name="v1", widths=(0, 24, 48, 96, 160), attention=0,
+                      refiner=StageConfig(minutes=80), detector=StageConfig(minutes=25, lr=1e-3),
+                      corrector=StageConfig(minutes=25, lr=1e-3))
     if name == "gpu":
         return Config(name="gpu", widths=(24, 48, 96, 160, 256), dec_width=64, threads=8,
                       refiner=StageConfig(minutes=120, batch=16),
@@ -93,4 +97,4 @@ def get_config(name: str) -> Config:
         if "widths" in d:
             d["widths"] = tuple(d["widths"])
         return Config(**d)
-    raise SystemExit(f"unknown config {name!r} (default|gpu|smoke|path.json)")
+    raise SystemExit(f"unknown config {name!r} (default|v1|gpu|smoke|path.json)")
