@@ -237,6 +237,7 @@ std::uint64_t correct_point(App& app, int index, Point position, bool confirmed)
     ImageEntry* e = editable(app, index);
     if (!e) return 0;
     std::vector<AnnotatedPoint> next = e->shown_points();
+    position = keep_inside_image(position, e->doc->image());
     next[index] = AnnotatedPoint{position.x, position.y, confirmed ? Provenance::user_confirmed : Provenance::user_placed, 0.0};
     e->selected = index;
     if (!ensure_prepared(app, *e)) {  // no models: the point moves, nothing else does

@@ -1,5 +1,6 @@
 #include "keybot/core/document.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -24,6 +25,14 @@ bool coordinate_in_range(double pixels, int image_side) {
     if (!std::isfinite(pixels)) return false;
     if (image_side <= 0) return std::fabs(pixels) <= kMaxCoordinateWithoutSize;
     return pixels >= kMinNormalisedCoordinate * image_side && pixels <= kMaxNormalisedCoordinate * image_side;
+}
+
+Point keep_inside_image(Point position, const ImageInfo& image) {
+    auto keep = [](double v, int side) {
+        if (!std::isfinite(v)) return 0.0;
+        return side > 0 ? std::clamp(v, 0.0, static_cast<double>(side - 1)) : v;
+    };
+    return {keep(position.x, image.width), keep(position.y, image.height)};
 }
 
 void check_coordinates(const std::vector<AnnotatedPoint>& points, const Schema& schema, const ImageInfo& image,

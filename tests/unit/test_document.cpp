@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "keybot/core/document.hpp"
@@ -133,4 +135,18 @@ TEST_CASE("malformed annotation JSON gives a clear error") {
         mutate(j);
         expect_error(j, fragment);
     }
+}
+
+TEST_CASE("keep_inside_image: user positions stay within the image, so a saved document always loads again") {
+    using namespace keybot;
+    const ImageInfo image{"x.png", 100, 50};
+    CHECK(keep_inside_image({10.5, 20.25}, image) == Point{10.5, 20.25});
+    CHECK(keep_inside_image({-300.0, 70.0}, image) == Point{0.0, 49.0});
+    CHECK(keep_inside_image({1e300, -1e300}, image) == Point{99.0, 0.0});
+    CHECK(keep_inside_image({std::nan(""), 3.0}, image) == Point{0.0, 3.0});
+    CHECK(keep_inside_image({-5.0, 7.0}, ImageInfo{}) == Point{-5.0, 7.0});  // size unknown: unchanged
+    // Every kept position passes the readers' range check.
+    const Point far = keep_inside_image({-1e6, 1e6}, image);
+    CHECK(coordinate_in_range(far.x, image.width));
+    CHECK(coordinate_in_range(far.y, image.height));
 }

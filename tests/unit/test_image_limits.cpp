@@ -100,6 +100,18 @@ TEST_CASE("PNG chunk declaring more bytes than the file holds is refused before 
     CHECK(keybot::probe_image(png).width == 8);  // the header is fine; only decoding needs the chunks
 }
 
+TEST_CASE("PNG whose first image-data chunk is empty is refused before stb_image copies into a null buffer") {
+    // fuzz_image's finding: stb_image 2.27 sizes its IDAT buffer at the first IDAT, so an empty one leaves it null.
+    Bytes png = test::png8(8, 8, 1, test::ramp(8, 8, 1));
+    const std::string bytes(png.begin(), png.end());
+    const std::size_t idat = bytes.find("IDAT");
+    REQUIRE(idat != std::string::npos);
+    const Bytes empty_chunk = {0, 0, 0, 0, 'I', 'D', 'A', 'T', 0x35, 0xAF, 0x06, 0x1E};  // length 0, type, CRC
+    png.insert(png.begin() + static_cast<std::ptrdiff_t>(idat - 4), empty_chunk.begin(), empty_chunk.end());
+    const std::string expected = "unsupported PNG: its first image-data chunk (IDAT at byte " + std::to_string(idat - 4) + ") is empty";
+    CHECK_THROWS_WITH_AS(keybot::decode_image(png), expected.c_str(), Error);
+}
+
 TEST_CASE("top-down BMP (negative height) decodes with its first stored row on top") {
     const std::uint8_t gray[4] = {10, 20, 30, 40};  // (0,0) (1,0) / (0,1) (1,1)
     for (bool top_down : {true, false}) {

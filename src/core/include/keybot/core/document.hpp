@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "keybot/core/geometry.hpp"
 #include "keybot/core/schema.hpp"
 
 namespace keybot {
@@ -85,6 +86,10 @@ constexpr double kMinNormalisedCoordinate = -0.5;
 constexpr double kMaxNormalisedCoordinate = 1.5;
 constexpr double kMaxCoordinateWithoutSize = 1e6;
 bool coordinate_in_range(double pixels, int image_side);
+// A position a user gives a point (drag, nudge, API, script), moved into the image rectangle
+// [0, width-1] x [0, height-1] (no change when the size is unknown): every document the app saves then loads
+// again, since the readers refuse points far outside the image. Vertebra corners lie inside the image.
+Point keep_inside_image(Point position, const ImageInfo& image);
 // Throws keybot::Error "<what>: point P (NAME) has x = V, outside ..." for the first point out of range.
 void check_coordinates(const std::vector<AnnotatedPoint>& points, const Schema& schema, const ImageInfo& image,
                        const std::string& what);
