@@ -195,6 +195,49 @@ test('keyboard: arrow keys nudge the selected point (a correction), C confirms, 
   await page.evaluate(() => window.keybot.fit());
 });
 
+test('next unreviewed point: one command of the table, through keybot.nextUnreviewed(), the U key and command()', { skip }, async () => {
+  const before = await annotation();
+  const table = await page.evaluate(() => window.keybot.commands());
+  const entry = table.find((c) => c.name === 'next-unreviewed');
+  assert.ok(entry, 'next-unreviewed is in the command table');
+  assert.equal(entry.js, 'nextUnreviewed');
+  assert.deepEqual(entry.keys, ['U']);
+  const reviewed = (p) => p.provenance === 'user_placed' || p.provenance === 'user_confirmed';
+  const nextAfter = (pts, from) => {
+    for (let k = 1; k <= pts.length; k++) { const i = (from + k + pts.length) % pts.length; if (!reviewed(pts[i])) return i; }
+    return -1;
+  };
+  // JS: the generated method selects the first unreviewed point after the selection and centres the view on it.
+  await page.evaluate(() => window.keybot.selectPoint(-1));
+  const first = await page.evaluate(() => window.keybot.nextUnreviewed());
+  assert.equal(first, nextAfter(before.points, -1));
+  let s = await status();
+  assert.equal(s.selected, first);
+  assert.ok(Math.abs(s.view.centerX - before.points[first].x) < 1e-6 && Math.abs(s.view.centerY - before.points[first].y) < 1e-6,
+    'the view is centred on it');
+  // Key U: the next one after it.
+  await page.keyboard.press('u');
+  await frames(2);
+  assert.equal((await status()).selected, nextAfter(before.points, first));
+  // With every point reviewed the command answers with the code not_found (a KeybotError from the method).
+  const toConfirm = before.points.map((p, i) => (p.provenance === 'user_confirmed' ? -1 : i)).filter((i) => i >= 0);
+  await page.evaluate((list) => { for (const i of list) window.keybot.command('confirm', i); }, toConfirm);
+  const outcome = await page.evaluate(() => {
+    try { window.keybot.nextUnreviewed(); return { threw: false }; } catch (e) {
+      return { threw: true, name: e.name, code: e.code, known: window.keybot.constants.errors.includes(e.code) };
+    }
+  });
+  assert.deepEqual(outcome, { threw: true, name: 'KeybotError', code: 'not_found', known: true });
+  const r = await page.evaluate(() => window.keybot.command('next-unreviewed'));
+  assert.equal(r.ok, false);
+  assert.equal(r.error, 'not_found');
+  assert.equal((await status()).error, '', 'an answer, not an error shown to the user');
+  // Every confirm was one undo step.
+  await page.evaluate((n) => { for (let i = 0; i < n; i++) window.keybot.undo(); }, toConfirm.length);
+  assert.deepEqual(await annotation(), before);
+  await page.evaluate(() => window.keybot.fit());
+});
+
 test('movePoint() through the API resolves after the revision; undo restores exactly the previous points', { skip }, async () => {
   const before = await annotation();
   const target = { x: before.points[10].x - 7.25, y: before.points[10].y + 3.5 };
