@@ -87,18 +87,37 @@
     if (!ptr) throw new Error('KeyBot: out of memory');
     try { Module.stringToUTF8(text, ptr, size); return fn(ptr); } finally { Module._free(ptr); }
   }
-  const MAX_FILE_BYTES = 200 * 1024 * 1024;  // as kMaxFileBytes in src/app/app_state.hpp
+  // --- Commands (src/app/commands.hpp): one table in C++ for the UI, the keys, --script and this API -----------
+  // A failed command throws a KeybotError whose `code` is one of keybot.constants.errors.
+  class KeybotError extends Error {
+    constructor(code, message) { super(message || code); this.name = 'KeybotError'; this.code = code; }
+  }
+  // Runs command `name` of the table with `args` -> {ok, error (code), message, value}; never throws.
+  function command(name, ...args) {
+    requireStarted();
+    const r = withString(String(name), (np) => withString(JSON.stringify(args), (ap) => JSON.parse(cString(Module._keybot_command(np, ap)))));
+    publish(status());
+    return r;
+  }
+  // The value of a command, or a KeybotError.
+  function run(name, ...args) {
+    const r = command(name, ...args);
+    if (!r.ok) throw new KeybotError(r.error, r.message);
+    return r.value;
+  }
+  let constants = null, table = null;  // read from the app once it runs
+  const commands = () => { requireStarted(); return table; };
 
   // options.annotation: an autosaved annotation (JSON text) to restore instead of predicting.
   function loadImageBytes(bytes, name = '', options = {}) {
     requireStarted();
     const src = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
     const label = String(name || '');
-    if (src.length > MAX_FILE_BYTES) {  // refused before copying it into wasm memory
-      const error = `Could not open "${label}": the file is ${Math.round(src.length / 1048576)} MB; ` +
-        `KeyBot opens files up to ${MAX_FILE_BYTES / 1048576} MB`;
-      showStatus(error, true);
-      return { ok: false, error, image: status().image };
+    // Refused before copying it into wasm memory, with the app's limit and message.
+    const tooLarge = withString(label, (p) => cString(Module._keybot_file_size_error(src.length, p)));
+    if (tooLarge) {
+      showStatus(tooLarge, true);
+      return { ok: false, error: tooLarge, image: status().image };
     }
     const nameSize = Module.lengthBytesUTF8(label) + 1;
     const annotation = String(options.annotation || '');
@@ -164,44 +183,32 @@
   // to the annotation once the models have revised the other points (the moved point stays exactly there).
   async function movePoint(i, x, y) {
     await ready;
-    const ticket = Module._keybot_move_point(i | 0, +x, +y);
-    if (!ticket) throw new Error(status().error || 'movePoint refused');
-    publish(status());
+    const ticket = run('move', i | 0, +x, +y);
     await waitFor(() => status().ticket.finished >= ticket, 'the revision');
     return getAnnotation();
   }
-  function undo() { requireStarted(); const r = Module._keybot_undo() === 1; publish(status()); return r; }
-  function redo() { requireStarted(); const r = Module._keybot_redo() === 1; publish(status()); return r; }
-  function selectPoint(i) { requireStarted(); Module._keybot_select_point(i | 0); }
-  function confirmPoint(i) { requireStarted(); return Module._keybot_confirm_point(i | 0) === 1; }
-  function nextFlagged() { requireStarted(); return Module._keybot_next_flagged(); }
-  function exportAs(format) {
-    requireStarted();
-    const before = status().errorCount;
-    const text = withString(String(format), (p) => cString(Module._keybot_export(p)));
-    if (!text && status().errorCount !== before) throw new Error(status().error);
-    return text;
-  }
+  // Methods kept as they were before the command table: answers instead of KeybotErrors where the old API
+  // returned false / -1, {ok, error} for importAnnotation.
+  const answer = (name, ...args) => command(name, ...args).ok;
+  function undo() { return answer('undo'); }
+  function redo() { return answer('redo'); }
+  function selectPoint(i) { run('select', i | 0); }
+  function confirmPoint(i) { return answer('confirm', i | 0); }
+  function nextFlagged() { const r = command('next-flagged'); return r.ok ? r.value : -1; }
+  function exportAs(format) { return run('export', String(format)); }
   function importAnnotation(text) {
-    requireStarted();
-    const ok = withString(String(text), (p) => Module._keybot_import(p)) === 1;
-    const s = status();
-    publish(s);
-    return { ok, error: ok ? '' : s.error };
+    const r = command('import-text', String(text));
+    return { ok: r.ok, error: r.ok ? '' : r.message, code: r.error };
   }
   const images = () => status().images || [];
-  function selectImage(i) { requireStarted(); const r = Module._keybot_select_image(i | 0) === 1; publish(status()); return r; }
-  function setDone(i, done = true) { requireStarted(); Module._keybot_set_done(i | 0, done ? 1 : 0); publish(status()); }
-  function newSession() { requireStarted(); Module._keybot_new_session(); publish(status()); }
-  // Resolves once no model run is in flight and the open image has its points (or no models can give them).
+  function selectImage(i) { return answer('select-image', i | 0); }
+  function setDone(i, done = true) { command('set-done', i | 0, !!done); }
+  function newSession() { run('new-session'); }
+  // Resolves once no model run is in flight and the open image has its points (or no models can give them):
+  // status().idle, the app's settled() (the --script `wait` waits for the same).
   async function whenIdle(timeoutMs = 120000) {
     await ready;
-    await waitFor(() => {
-      const s = status();
-      if (s.busy) return false;
-      if (s.models.state === 'loading' || s.models.state === 'none') return !s.image;
-      return s.models.state !== 'ready' || !s.image || s.points > 0;
-    }, 'the models', timeoutMs);
+    await waitFor(() => status().idle, 'the models', timeoutMs);
     return status();
   }
   // Writes every pending change to IndexedDB now and resolves when it is stored.
@@ -211,19 +218,16 @@
     if (window.keybotAutosave) await window.keybotAutosave.flushed();
   }
 
-  function setView(zoom, cx, cy) { requireStarted(); Module._keybot_set_view(+zoom, +cx, +cy); }
-  function fit() { requireStarted(); Module._keybot_fit(); }
-  // Overlays: 'quads', 'cobb', 'errorProbability', 'heatmap' (the refiner's heatmaps, for teaching).
-  function setOverlay(name, on = true) {
-    requireStarted();
-    const ok = withString(String(name), (p) => Module._keybot_set_overlay(p, on ? 1 : 0)) === 1;
-    if (!ok) throw new Error(`unknown overlay '${name}' (quads, cobb, errorProbability, heatmap)`);
-    publish(status());
-  }
+  function setView(zoom, cx, cy) { run('view', +zoom, +cx, +cy); }
+  function fit() { run('fit'); }
+  // Overlays: keybot.constants.overlays ('heatmap': the refiner's heatmaps, for teaching).
+  function setOverlay(name, on = true) { run('overlay', String(name), !!on); }
 
+  // The app draws only when something changed: ask it for n frames and wait until they are drawn.
   async function nextFrame(n = 1) {
     await ready;
     const target = status().frame + n;
+    Module._keybot_request_frames(n | 0);
     for (let i = 0; i < 600 && status().frame < target; i++) await animationFrame();
     if (status().frame < target) throw new Error('KeyBot stopped rendering frames');
   }
@@ -244,8 +248,14 @@
 
   function onChange(fn) { listeners.add(fn); return () => listeners.delete(fn); }
 
+  // While idle the app's loop ticks slowly (src/app/platform.cpp); input brings it back to the display's pace
+  // before SDL's own handlers queue the event, so the first frame after input is not late.
+  const wake = () => { if (started) Module._keybot_wake(); };
+  for (const type of ['pointerdown', 'pointermove', 'pointerup', 'wheel', 'keydown', 'keyup', 'resize', 'focus']) {
+    window.addEventListener(type, wake, { capture: true, passive: true });
+  }
+
   // --- Models and autosave at start ---------------------------------------------------------------------------
-  const ROLES = ['refiner', 'detector', 'corrector'];
   async function loadModels() {
     const fail = (message) => { withString(message, (p) => Module._keybot_models_failed(p)); publish(status()); throw new Error(message); };
     const ort = window.keybotOrt;
@@ -257,7 +267,7 @@
     } catch (e) {
       return fail(`onnxruntime-web or models/manifest.json could not be loaded: ${e.message || e}`);
     }
-    for (const [role, name] of ROLES.entries()) {
+    for (const [role, name] of constants.modelRoles.entries()) {
       const entry = (manifest.models || []).find((m) => m.role === name);
       if (!entry) return fail(`models/manifest.json lists no ${name}`);
       let bytes;
@@ -271,7 +281,7 @@
       const ptr = Module._malloc(bytes.length);
       try {
         Module.HEAPU8.set(bytes, ptr);
-        withString(`models/${entry.file}`, (lp) => Module._keybot_load_model(role, ptr, bytes.length, lp, info.threads | 0));
+        withString(name, (rp) => withString(`models/${entry.file}`, (lp) => Module._keybot_load_model(rp, ptr, bytes.length, lp, info.threads | 0)));
       } finally {
         Module._free(ptr);
       }
@@ -317,6 +327,14 @@
   function stateChanged() {
     if (!started) {
       started = true;
+      constants = JSON.parse(cString(Module._keybot_constants_json()));
+      table = JSON.parse(cString(Module._keybot_commands_json()));
+      // Every command with a JS name that has no hand-written method above becomes one: its value, or a
+      // KeybotError. A new command of the table needs nothing here.
+      for (const c of table) {
+        if (c.js && !(c.js in api)) api[c.js] = (...args) => run(c.name, ...args);
+      }
+      api.constants = constants;
       resolveReady(api);
       restoreSession().then(resolveRestored, (e) => { console.warn('keybot: restore failed', e); resolveRestored(0); });
     }
@@ -375,7 +393,7 @@
     ready, restored, modelsReady, loadImageBytes, loadFile, openFilePicker, openAnnotationPicker, status, setView,
     fit, setOverlay, nextFrame, readPixels, onChange, getAnnotation, getAnnotationJson, points, movePoint, undo, redo,
     selectPoint, confirmPoint, nextFlagged, exportAs, importAnnotation, images, selectImage, setDone, newSession,
-    whenIdle, autosaveIdle,
+    whenIdle, autosaveIdle, command, commands, KeybotError,
     _stateChanged: stateChanged, _download: download,
   };
   window.keybot = api;

@@ -3,32 +3,15 @@
 #include <algorithm>
 #include <cstdlib>
 #include <exception>
-#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
 #include "app.hpp"
+#include "autosave_store.hpp"
 #include "keybot/core/error.hpp"
 #include "keybot/core/file_io.hpp"
 #include "keybot/core/formats.hpp"
 
-#if defined(__EMSCRIPTEN__)
-#include <emscripten.h>
-
-// web/autosave.js (window.keybotAutosave); no-ops when it is absent. The image bytes are copied by JS only the
-// first time a key is saved.
-EM_JS(void, keybot_js_autosave_image, (const char* key, const char* name, const std::uint8_t* bytes, int len, const char* json), {
-    if (!window.keybotAutosave) return;
-    const k = UTF8ToString(key);
-    window.keybotAutosave.saveImage(k, UTF8ToString(name), window.keybotAutosave.hasImage(k) ? null : HEAPU8.slice(bytes, bytes + len), UTF8ToString(json));
-});
-EM_JS(void, keybot_js_autosave_session, (const char* json), {
-    if (window.keybotAutosave) window.keybotAutosave.saveSession(JSON.parse(UTF8ToString(json)));
-});
-EM_JS(void, keybot_js_autosave_clear, (), {
-    if (window.keybotAutosave) window.keybotAutosave.clear();
-});
-#endif
 
 namespace keybot::app {
 
@@ -121,17 +104,12 @@ void apply(App& app, RevisionJob& job) {
     set_heatmap(*e, std::move(job.heatmap), job.heatmap_cols, job.heatmap_rows);
 }
 
-#if !defined(__EMSCRIPTEN__)
-std::string safe_file_part(const std::string& key) {
-    std::string out;
-    for (char c : key) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') ? c : '_';
-    return out.substr(0, 160);
-}
 
-std::string native_autosave_path(const App& app, const ImageEntry& e) {
-    return app.autosave_dir + "/" + safe_file_part(e.key) + ".json";
+// A store that failed is reported once and switched off: the work stays in memory, the user knows it is not saved.
+void autosave_failed(App& app, const std::exception& err) {
+    app.state.set_error(std::string("Autosave failed (work continues unsaved): ") + err.what());
+    app.autosave_enabled = false;
 }
-#endif
 
 void save_session_list(App& app) {
     nlohmann::json list = nlohmann::json::array();
@@ -139,57 +117,44 @@ void save_session_list(App& app) {
         const ImageEntry& e = app.state.entry(i);
         list.push_back({{"key", e.key}, {"name", e.name}, {"path", e.source_path}});
     }
-    const nlohmann::json session = {{"images", list}, {"active", app.state.active_index()}};
-#if defined(__EMSCRIPTEN__)
-    keybot_js_autosave_session(session.dump().c_str());
-#else
-    if (app.autosave_dir.empty()) return;
     try {
-        std::filesystem::create_directories(app.autosave_dir);
-        write_file_text(app.autosave_dir + "/session.json", session.dump(1));
+        app.autosave->save_session({{"images", list}, {"active", app.state.active_index()}});
     } catch (const std::exception& err) {
-        app.state.set_error(std::string("Autosave failed: ") + err.what());
-        app.autosave_enabled = false;
+        autosave_failed(app, err);
     }
-#endif
 }
 
 void save_entry(App& app, ImageEntry& e) {
     e.saved_changes = e.changes;
-    const std::string json = autosave_json(e);
-#if defined(__EMSCRIPTEN__)
-    (void)app;
-    keybot_js_autosave_image(e.key.c_str(), e.name.c_str(), e.bytes.data(), int(e.bytes.size()), json.c_str());
-#else
-    if (app.autosave_dir.empty()) return;
     try {
-        std::filesystem::create_directories(app.autosave_dir);
-        const std::string path = native_autosave_path(app, e), tmp = path + ".tmp";
-        write_file_text(tmp, json);
-        std::filesystem::rename(tmp, path);  // never a half-written autosave
+        app.autosave->save_image(e, autosave_json(e));
     } catch (const std::exception& err) {
-        app.state.set_error(std::string("Autosave failed (work continues unsaved): ") + err.what());
-        app.autosave_enabled = false;
+        autosave_failed(app, err);
     }
-#endif
 }
 
-unsigned g_saved_session_changes = ~0u;
+// An image with changes not yet saved (a run in flight saves when it lands).
+bool entry_unsaved(const ImageEntry& e) { return e.saved_changes != e.changes && !e.pending_ticket; }
+// The session list changed since it was saved (an empty session that was never saved needs nothing).
+bool session_unsaved(const App& app) {
+    return app.saved_session_changes != app.state.changes() &&
+           !(app.state.image_count() == 0 && app.saved_session_changes == ~0u);
+}
 
 void autosave_tick(App& app, bool force) {
-    if (!app.autosave_enabled) return;
+    if (!app.autosave || !app.autosave_enabled) return;
     const double now = now_ms();
     bool any = false;
-    for (int i = 0; i < app.state.image_count(); ++i) {
+    for (int i = 0; i < app.state.image_count() && app.autosave_enabled; ++i) {
         ImageEntry& e = app.state.entry(i);
-        if (e.saved_changes == e.changes || e.pending_ticket) continue;
+        if (!entry_unsaved(e)) continue;
         if (!force && now - e.changed_ms < kAutosaveDelayMs) continue;
         save_entry(app, e);
         any = true;
     }
-    if (any || g_saved_session_changes != app.state.changes()) {
-        if (!force && !any && app.state.image_count() == 0 && g_saved_session_changes == ~0u) return;
-        g_saved_session_changes = app.state.changes();
+    if (!app.autosave_enabled) return;
+    if (any || session_unsaved(app)) {
+        app.saved_session_changes = app.state.changes();
         save_session_list(app);
     }
 }
@@ -198,21 +163,16 @@ void after_open(App& app, bool restored_from_caller) {
     ImageEntry* e = app.state.active();
     if (!e) return;
     changed(app, *e);
-#if !defined(__EMSCRIPTEN__)
-    if (!restored_from_caller && !e->has_points && !app.autosave_dir.empty()) {
-        const std::string path = native_autosave_path(app, *e);
-        if (std::filesystem::exists(path)) {
-            try {
-                restore_autosave(*e, read_file_text(path));
+    if (!restored_from_caller && !e->has_points && app.autosave) {  // the desktop reopening an image it saved
+        try {
+            if (const std::string saved = app.autosave->load_image(*e); !saved.empty()) {
+                restore_autosave(*e, saved);
                 app.state.set_notice("Restored the autosaved annotation of " + e->name);
-            } catch (const std::exception& err) {
-                app.state.set_error("The autosave of \"" + e->name + "\" could not be restored (" + err.what() + ")");
             }
+        } catch (const std::exception& err) {
+            app.state.set_error("The autosave of \"" + e->name + "\" could not be restored (" + err.what() + ")");
         }
     }
-#else
-    (void)restored_from_caller;
-#endif
     e->saved_changes = e->has_points ? e->changes : ~0u;
 }
 
@@ -307,20 +267,30 @@ void select_point(App& app, int index) {
     if (ImageEntry* e = app.state.active()) e->selected = (index >= 0 && index < e->doc->schema().size()) ? index : -1;
 }
 
-int next_flagged(App& app) {
+// Selects the first shown point after the selected one (wrapping) that `wanted` accepts and centres the view on
+// it (zooming in from a fitted view); -1 when none.
+int select_next_where(App& app, bool (*wanted)(const AnnotatedPoint&)) {
     ImageEntry* e = app.state.active();
     if (!e || !e->has_points) return -1;
     const auto& pts = e->shown_points();
     const int n = int(pts.size());
     for (int k = 1; k <= n; ++k) {
         const int i = ((e->selected < 0 ? -1 : e->selected) + k + n) % n;
-        if (pts[i].provenance != Provenance::flagged) continue;
+        if (!wanted(pts[i])) continue;
         e->selected = i;
         const double zoom = app.viewer.fitted() ? std::max(app.viewer.zoom() * 2.5, 0.5) : app.viewer.zoom();
         app.viewer.set_view(zoom, {pts[i].x, pts[i].y});
         return i;
     }
     return -1;
+}
+
+int next_flagged(App& app) {
+    return select_next_where(app, [](const AnnotatedPoint& p) { return p.provenance == Provenance::flagged; });
+}
+
+int next_unreviewed(App& app) {
+    return select_next_where(app, [](const AnnotatedPoint& p) { return !is_reviewed(p); });
 }
 
 void set_done(App& app, int image, bool done) {
@@ -340,6 +310,23 @@ bool select_image(App& app, int image) {
 }
 
 bool busy(const App& app) { return app.inference.in_flight() > 0; }
+
+bool settled(const App& app) {
+    const ImageEntry* e = app.state.active();
+    if (busy(app) || (e && e->pending_ticket)) return false;
+    if (!e) return true;
+    switch (app.inference.state()) {
+        case Inference::State::ready: return e->has_points;
+        case Inference::State::loading: return false;
+        case Inference::State::failed: return true;
+#if defined(__EMSCRIPTEN__)
+        case Inference::State::none: return false;  // the page fetches the models once an image is open
+#else
+        case Inference::State::none: return true;   // started without models
+#endif
+    }
+    return true;
+}
 
 void poll(App& app) {
     for (auto& job : app.inference.take_finished()) apply(app, *job);
@@ -384,17 +371,16 @@ bool import_annotation_text(App& app, const std::string& text) {
 
 void autosave_flush(App& app) { autosave_tick(app, true); }
 
+bool autosave_pending(const App& app) {
+    if (!app.autosave || !app.autosave_enabled) return false;
+    for (int i = 0; i < app.state.image_count(); ++i)
+        if (entry_unsaved(app.state.entry(i))) return true;
+    return session_unsaved(app);
+}
+
 void autosave_clear(App& app) {
-#if defined(__EMSCRIPTEN__)
-    (void)app;
-    keybot_js_autosave_clear();
-#else
-    if (!app.autosave_dir.empty()) {
-        std::error_code ec;
-        std::filesystem::remove_all(app.autosave_dir, ec);
-    }
-#endif
-    g_saved_session_changes = ~0u;
+    if (app.autosave) app.autosave->clear();
+    app.saved_session_changes = ~0u;
 }
 
 std::string default_autosave_dir() {
@@ -404,31 +390,22 @@ std::string default_autosave_dir() {
     return {};
 }
 
-int restore_native_session(App& app) {
-#if defined(__EMSCRIPTEN__)
-    (void)app;
-    return 0;
-#else
-    if (app.autosave_dir.empty()) return 0;
-    const std::string path = app.autosave_dir + "/session.json";
-    if (!std::filesystem::exists(path)) return 0;
-    int opened = 0, active = 0;
+int restore_saved_session(App& app) {
+    if (!app.autosave) return 0;
+    int opened = 0;
+    SavedSession saved;
     try {
-        const auto session = nlohmann::json::parse(read_file_text(path));
-        active = session.value("active", 0);
-        for (const auto& item : session.at("images")) {
-            const std::string p = item.value("path", "");
-            if (!p.empty() && std::filesystem::exists(p) && open_image_file(app, p)) ++opened;
-        }
+        saved = app.autosave->load_session();
+        for (const std::string& path : saved.paths)
+            if (open_image_file(app, path)) ++opened;
     } catch (const std::exception& err) {
         app.state.set_error(std::string("The last session could not be restored: ") + err.what());
     }
     if (opened) {
-        select_image(app, std::clamp(active, 0, app.state.image_count() - 1));
+        select_image(app, std::clamp(saved.active, 0, app.state.image_count() - 1));
         app.state.set_notice("Restored " + std::to_string(opened) + " image(s) from the last session");
     }
     return opened;
-#endif
 }
 
 }  // namespace keybot::app

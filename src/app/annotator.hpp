@@ -1,7 +1,8 @@
 #pragma once
 // Annotation editing on the open image: predictions, user corrections through the revision pipeline (one undo
 // step each; user points never move), confirm, undo/redo, flagged-point navigation, done marks, import/export
-// and autosave. Used by the UI, the JS API and the native --script runner alike.
+// and autosave. The UI, the JS API and the native --script runner reach these through the command table
+// (commands.hpp); the main loop calls poll().
 #include <cstdint>
 #include <string>
 
@@ -31,6 +32,8 @@ bool undo(App& app);
 bool redo(App& app);
 // Selects the next flagged point after the selected one (wrapping) and centres the view on it; -1 if none.
 int next_flagged(App& app);
+// The same for the next point not yet reviewed (neither placed nor confirmed by the user).
+int next_unreviewed(App& app);
 void select_point(App& app, int index);
 void set_done(App& app, int image, bool done);
 bool select_image(App& app, int image);
@@ -38,6 +41,9 @@ bool select_image(App& app, int image);
 // Once per frame: applies finished runs, starts the first prediction of the open image, autosaves.
 void poll(App& app);
 bool busy(const App& app);  // a run in flight
+// Nothing more will happen by itself: no run in flight, and the open image has its points unless the models
+// cannot give them (failed; natively also none). keybot.whenIdle() and the script's `wait` wait for this.
+bool settled(const App& app);
 
 // Formats: "json" (KeyBot document), "aasce" (landmarks.csv row), "aasce-filenames" (filenames.csv row),
 // "coco". Throws keybot::Error (no image, no points, unknown format).
@@ -45,13 +51,14 @@ std::string export_annotation(const App& app, const std::string& format);
 // Imports KeyBot JSON / COCO JSON / an AASCE row into the open image as one undo step. Records the error.
 bool import_annotation_text(App& app, const std::string& text);
 
-// Autosave. Native: one JSON file per image in app.autosave_dir plus session.json (the open images' paths).
-// Browser: IndexedDB through web/autosave.js (image bytes + annotation). Debounced by kAutosaveDelayMs.
+// Autosave through app.autosave (autosave_store.hpp: files on the desktop, IndexedDB in the browser), debounced
+// by kAutosaveDelayMs after each change.
 constexpr double kAutosaveDelayMs = 400.0;
 void autosave_flush(App& app);       // saves every changed image now
+bool autosave_pending(const App& app);  // changes wait for the debounce (the browser's loop must not pause)
 void autosave_clear(App& app);       // forgets everything saved (used by "New session")
 std::string default_autosave_dir();  // $KEYBOT_AUTOSAVE_DIR, else $XDG_DATA_HOME/keybot/autosave, else ~/.local/share/...
-// Native: reopens the images of the last session (session.json); returns how many.
-int restore_native_session(App& app);
+// Reopens the images of the last saved session (desktop; the browser restores from JS); returns how many.
+int restore_saved_session(App& app);
 
 }  // namespace keybot::app

@@ -1,14 +1,19 @@
 #pragma once
-// Everything one running annotator owns. The main loop (main.cpp) drives it; ui.cpp draws it; annotator.cpp
-// edits it; web_api.cpp exposes it to JavaScript.
+// Everything one running annotator owns. The main loop (main.cpp) drives it; ui.cpp draws it and, like
+// web_api.cpp (JavaScript) and script.cpp (--script), changes it through the command table (commands.hpp);
+// annotator.cpp edits it.
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "app_state.hpp"
+#include "autosave_store.hpp"
 #include "frame_capture.hpp"
+#include "frame_pacer.hpp"
 #include "gl_texture.hpp"
 #include "image_renderer.hpp"
 #include "inference.hpp"
+#include "platform.hpp"
 #include "viewer.hpp"
 
 namespace keybot::app {
@@ -34,6 +39,7 @@ struct App {
     ImageRenderer renderer;
     HeatmapTexture heatmap_texture;    // the active image's heatmap on the GPU (canvas.cpp keeps it current)
     FrameCapture capture;
+    FramePacer pacer;                  // when to draw (frame_pacer.hpp)
     Inference inference;
     Overlays overlays;
     unsigned uploaded_generation = 0;  // image generation on the GPU
@@ -45,11 +51,20 @@ struct App {
     std::uint64_t finished_ticket = 0;
     double last_latency_ms = -1.0;     // last correction: release -> all points updated
     double last_predict_ms = -1.0;     // last full prediction
-    std::string autosave_dir;          // native autosave folder ("" = off)
-    bool autosave_enabled = true;
+    std::unique_ptr<AutosaveStore> autosave;  // null: no autosave (--autosave-dir none)
+    bool autosave_enabled = true;             // false after a failed write (reported once)
+    unsigned saved_session_changes = ~0u;     // state.changes() when the session list was last saved
 };
 
 // The one App of this process (set by main); web_api.cpp and platform callbacks reach it through this.
 App* current_app();
+
+// Something the screen shows changed (input, an edit, a model result, an API call): draw the next frames, and
+// let flagged points pulse for a while. Wakes the browser's loop from its idle pace.
+inline void request_redraw(App& app) {
+    app.pacer.request();
+    if (const ImageEntry* e = app.state.active(); e && flagged_count(*e) > 0) app.pacer.pulse_from(now_ms());
+    platform_set_loop_idle(false);
+}
 
 }  // namespace keybot::app

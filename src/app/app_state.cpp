@@ -25,15 +25,6 @@ std::unique_ptr<LoadedImage> make_loaded_image(Image image, const std::string& n
     return loaded;
 }
 
-// The full data range; a flat image gets a one-step window.
-DisplaySettings full_range(const LoadedImage& loaded) {
-    const float scale = loaded.image.max_value;
-    DisplaySettings d;
-    d.window_low = loaded.min_value / scale;
-    d.window_high = std::max(loaded.max_value, loaded.min_value + 1.0f) / scale;
-    return d;
-}
-
 std::unique_ptr<LoadedImage> decode(const std::vector<std::uint8_t>& bytes, const std::string& name) {
     Image image = decode_image(bytes.data(), bytes.size());
     if (image.empty()) throw Error("the file contains no pixels");
@@ -47,6 +38,20 @@ std::string megabytes(std::size_t bytes) {
 }
 
 }  // namespace
+
+std::string file_size_error(std::size_t size, const std::string& name) {
+    if (size <= kMaxFileBytes) return {};
+    return "Could not open \"" + name + "\": the file is " + megabytes(size) + "; KeyBot opens files up to " +
+           megabytes(kMaxFileBytes);
+}
+
+DisplaySettings full_range(const LoadedImage& loaded) {
+    const float scale = loaded.image.max_value;
+    DisplaySettings d;
+    d.window_low = loaded.min_value / scale;
+    d.window_high = std::max(loaded.max_value, loaded.min_value + 1.0f) / scale;
+    return d;
+}
 
 bool is_reviewed(const AnnotatedPoint& p) {
     return p.provenance == Provenance::user_placed || p.provenance == Provenance::user_confirmed;
@@ -67,8 +72,10 @@ bool AppState::load_image(const std::uint8_t* data, std::size_t size, const std:
                           const std::string& annotation_json, const std::string& source_path) {
     const std::string shown = name.empty() ? std::string("(unnamed)") : name;
     try {
-        if (size > kMaxFileBytes)
-            throw Error("the file is " + megabytes(size) + "; KeyBot opens files up to " + megabytes(kMaxFileBytes));
+        if (const std::string too_large = file_size_error(size, shown); !too_large.empty()) {
+            set_error(too_large);
+            return false;
+        }
         std::vector<std::uint8_t> bytes(data, data + size);
         const std::string key = content_hash(data, size) + "-" + shown;
         for (int i = 0; i < image_count(); ++i) {

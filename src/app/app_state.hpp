@@ -29,6 +29,10 @@ struct DisplaySettings {
     bool invert = false;
 };
 
+// The full data range of an image, not inverted (what an image opens with, and the display's Reset); a flat
+// image gets a one-step window.
+DisplaySettings full_range(const LoadedImage& loaded);
+
 // Pan/zoom of one image, kept while another image is shown.
 struct SavedView {
     bool valid = false;
@@ -38,6 +42,9 @@ struct SavedView {
 };
 
 constexpr std::size_t kMaxFileBytes = 200u * 1024u * 1024u;  // larger files are refused before decoding
+// The user-facing refusal of a file of `size` bytes, or "" when it is not too large (the page asks before
+// copying the bytes into wasm memory: keybot_file_size_error).
+std::string file_size_error(std::size_t size, const std::string& name);
 
 // One image of the session.
 struct ImageEntry {

@@ -107,7 +107,7 @@ void sync_heatmap_texture(App& app, const ImageEntry& e) {
     t.generation = e.heatmap_generation;
 }
 
-void draw_annotation(ImDrawList* draw, const App& app, const ImageEntry& e, const CanvasDrag& drag, double time_s) {
+void draw_annotation(ImDrawList* draw, const App& app, const ImageEntry& e, const CanvasDrag& drag, float pulse) {
     if (!e.has_points) return;
     const HeatmapTexture& heat = app.heatmap_texture;
     if (app.overlays.heatmap && !e.heatmap.empty() && heat.holds(e.id, e.heatmap_generation)) {
@@ -150,7 +150,6 @@ void draw_annotation(ImDrawList* draw, const App& app, const ImageEntry& e, cons
         }
     }
 
-    const float pulse = 0.5f + 0.5f * float(std::sin(time_s * 6.0));
     for (int i = 0; i < int(pts.size()); ++i) {
         const ImVec2 s = to_screen(app, pts[i].x, pts[i].y);
         const Provenance prov = pts[i].provenance;

@@ -26,7 +26,8 @@ struct CanvasDrag {
 // Nearest shown point within `radius` screen px of `screen`, or -1.
 int hit_test(const App& app, const ImageEntry& entry, Point screen, double radius);
 
-void draw_annotation(ImDrawList* draw, const App& app, const ImageEntry& entry, const CanvasDrag& drag, double time_s);
+// `pulse` (0..1): the size and opacity of the rings around flagged points (animated by the caller).
+void draw_annotation(ImDrawList* draw, const App& app, const ImageEntry& entry, const CanvasDrag& drag, float pulse);
 // Uploads the entry's heatmap when the overlay is on and it changed (needs the GL context: call before drawing).
 void sync_heatmap_texture(App& app, const ImageEntry& entry);
 

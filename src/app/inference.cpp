@@ -95,8 +95,16 @@ bool Inference::load_dir(const std::string& dir, int threads) {
 #endif
 }
 
-void Inference::load_role_async(int role, std::vector<std::uint8_t> bytes, const std::string& label) {
-    if (role < 0 || role > 2) return;
+std::vector<std::string> model_role_names() {
+    return {engine::to_string(engine::Role::refiner), engine::to_string(engine::Role::detector),
+            engine::to_string(engine::Role::corrector)};
+}
+
+void Inference::load_role_async(const std::string& role_name, std::vector<std::uint8_t> bytes, const std::string& label) {
+    const auto names = model_role_names();
+    const auto found = std::find(names.begin(), names.end(), role_name);
+    if (found == names.end()) return set_failed("unknown model role '" + role_name + "'");
+    const auto role = engine::Role(found - names.begin());  // model_role_names() lists the enum in order
     state_ = State::loading;
     if (label_.empty()) label_ = label;
     auto opened = [this, role](std::unique_ptr<engine::Session> session, const std::string& error) {
@@ -104,7 +112,9 @@ void Inference::load_role_async(int role, std::vector<std::uint8_t> bytes, const
             set_failed(error);
             return;
         }
-        auto& slot = role == 0 ? impl_->models.refiner : role == 1 ? impl_->models.detector : impl_->models.corrector;
+        auto& slot = role == engine::Role::refiner    ? impl_->models.refiner
+                     : role == engine::Role::detector ? impl_->models.detector
+                                                      : impl_->models.corrector;
         if (!slot) ++impl_->opened;
         slot = std::move(session);
         if (impl_->opened < 3 || state_ == State::failed) return;
@@ -199,7 +209,8 @@ int Inference::opened() const { return 0; }
 std::string Inference::backend() const { return "none"; }
 void Inference::set_failed(const std::string& message) { state_ = State::failed; message_ = message; }
 bool Inference::load_dir(const std::string&, int) { set_failed("this build has no inference engine"); return false; }
-void Inference::load_role_async(int, std::vector<std::uint8_t>, const std::string&) { set_failed("this build has no inference engine"); }
+std::vector<std::string> model_role_names() { return {}; }
+void Inference::load_role_async(const std::string&, std::vector<std::uint8_t>, const std::string&) { set_failed("this build has no inference engine"); }
 std::shared_ptr<const void> Inference::prepare(const Image&) const { throw Error("no inference engine"); }
 void Inference::start(std::shared_ptr<RevisionJob>, std::shared_ptr<const void>) {}
 std::vector<std::shared_ptr<RevisionJob>> Inference::take_finished() { return {}; }

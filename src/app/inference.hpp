@@ -38,6 +38,9 @@ struct RevisionJob {
 
 double now_ms();  // monotonic milliseconds
 
+// The model roles in loading order, by the engine's names (engine::Role): "refiner", "detector", "corrector".
+std::vector<std::string> model_role_names();
+
 class Inference {
 public:
     enum class State { none, loading, ready, failed };
@@ -48,8 +51,8 @@ public:
 
     // Native: opens DIR/{refiner,detector,corrector}.onnx synchronously. False (message()) on failure.
     bool load_dir(const std::string& dir, int threads);
-    // Any platform: role 0 refiner, 1 detector, 2 corrector; the pipeline is built once all three are open.
-    void load_role_async(int role, std::vector<std::uint8_t> bytes, const std::string& label);
+    // Any platform: `role` is one of model_role_names(); the pipeline is built once all three are open.
+    void load_role_async(const std::string& role, std::vector<std::uint8_t> bytes, const std::string& label);
     void set_failed(const std::string& message);
 
     State state() const { return state_; }

@@ -11,9 +11,11 @@
 #include <SDL.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <iterator>
 #include <string>
 
 #include "annotator.hpp"
@@ -51,14 +53,37 @@ struct Options {
     int width = 1280, height = 800;
 };
 
+// The process's window, GL context, ImGui and app. Its destructor releases them in the order they depend on
+// each other (GL objects while their context still exists), also when main() returns early.
 struct Context {
     SDL_Window* window = nullptr;
     SDL_GLContext gl = nullptr;
+    bool sdl_started = false, imgui_started = false;
     App app;
     UiState ui;
     Options options;
     std::unique_ptr<ScriptRunner> script;
     int exit_code = 0;
+
+    Context() = default;
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+    ~Context() {
+        if (g_app == &app) g_app = nullptr;
+        if (gl) {
+            SDL_GL_MakeCurrent(window, gl);
+            app.renderer.destroy();
+            app.heatmap_texture.destroy();
+        }
+        if (imgui_started) {
+            ImGui_ImplOpenGL3_Shutdown();
+            ImGui_ImplSDL2_Shutdown();
+            ImGui::DestroyContext();
+        }
+        if (gl) SDL_GL_DeleteContext(gl);
+        if (window) SDL_DestroyWindow(window);
+        if (sdl_started) SDL_Quit();
+    }
 };
 
 bool parse_options(int argc, char** argv, Options& o) {
@@ -80,12 +105,15 @@ bool parse_options(int argc, char** argv, Options& o) {
     return true;
 }
 
-void handle_events(Context& ctx) {
+// Returns whether any event came in (the frame must then be drawn).
+bool handle_events(Context& ctx) {
     SDL_Event event;
-    begin_key_events();
+    bool any = false;
+    begin_key_events(ctx.ui);
     while (SDL_PollEvent(&event)) {
+        any = true;
         ImGui_ImplSDL2_ProcessEvent(&event);
-        note_key_event(event);
+        note_key_event(ctx.ui, event);
         if (event.type == SDL_QUIT) ctx.app.quit = true;
         if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
             event.window.windowID == SDL_GetWindowID(ctx.window))
@@ -95,15 +123,47 @@ void handle_events(Context& ctx) {
             SDL_free(event.drop.file);
         }
     }
+    return any;
 }
 
-// The canvas follows the browser window (no-op natively, where the user resizes the window).
-void follow_target_size(SDL_Window* window) {
+// The canvas follows the browser window (no-op natively, where the user resizes the window). True on a resize.
+bool follow_target_size(SDL_Window* window) {
     int tw = 0, th = 0, w = 0, h = 0;
-    if (!platform_target_window_size(&tw, &th)) return;
+    if (!platform_target_window_size(&tw, &th)) return false;
     SDL_GetWindowSize(window, &w, &h);
-    if (tw != w || th != h) SDL_SetWindowSize(window, tw, th);
+    if (tw == w && th == h) return false;
+    SDL_SetWindowSize(window, tw, th);
+    return true;
 }
+
+// What the page and the screen follow besides input: when any of it differs after a frame's work, the frame is
+// drawn and the page is told (status line, window.keybot listeners).
+struct Shown {
+    unsigned generation, errors, changes;
+    std::uint64_t finished;
+    Inference::State models;
+    int models_opened;
+    bool operator!=(const Shown& o) const {
+        return generation != o.generation || errors != o.errors || changes != o.changes || finished != o.finished ||
+               models != o.models || models_opened != o.models_opened;
+    }
+};
+Shown shown(const App& app) {
+    return {app.state.image_generation(), app.state.error_count(), app.state.changes(), app.finished_ticket,
+            app.inference.state(),        app.inference.opened()};
+}
+
+// A key or mouse button held down: keep drawing while it is. ImGui times key repeats by the frames it sees, so
+// after a gap without frames a key pressed just before would look held long enough to repeat (one arrow press
+// nudging twice), and the release must be seen promptly.
+bool input_held() {
+    const ImGuiIO& io = ImGui::GetIO();
+    return std::any_of(std::begin(io.KeysDown), std::end(io.KeysDown), [](bool d) { return d; }) ||
+           std::any_of(std::begin(io.MouseDown), std::end(io.MouseDown), [](bool d) { return d; });
+}
+
+// Scripted and screenshot runs draw every frame: they count frames and read them back.
+bool draws_every_frame(const Context& ctx) { return ctx.script || !ctx.options.screenshot.empty(); }
 
 void sync_image(App& app) {
     if (app.uploaded_generation == app.state.image_generation()) return;
@@ -153,32 +213,42 @@ void screenshot_step(Context& ctx) {
 
 void frame(void* arg) {
     Context& ctx = *static_cast<Context*>(arg);
-    handle_events(ctx);
-    follow_target_size(ctx.window);
-    const unsigned generation = ctx.app.state.image_generation(), errors = ctx.app.state.error_count();
-    const unsigned changes = ctx.app.state.changes();
-    const std::uint64_t finished = ctx.app.finished_ticket;
-    poll(ctx.app);
+    App& app = ctx.app;
+    const bool input = handle_events(ctx);
+    const bool resized = follow_target_size(ctx.window);
+    const Shown before = shown(app);
+    poll(app);
 #if !defined(__EMSCRIPTEN__)
-    if (ctx.script && !ctx.script->step(ctx.app)) {
+    if (ctx.script && !ctx.script->step(app)) {
         ctx.exit_code = ctx.script->failed() ? 1 : ctx.exit_code;
-        ctx.app.quit = true;
+        app.quit = true;
     }
 #endif
-    sync_image(ctx.app);
+    sync_image(app);
+    if (input || resized || shown(app) != before) request_redraw(app);
+    const double now = now_ms();
+    if (!draws_every_frame(ctx) && !app.capture.requested() && !app.pacer.should_draw(now)) {
+        // Runs in flight, models opening and the autosave debounce finish from this loop: it pauses only
+        // when none is left.
+        platform_set_loop_idle(app.pacer.idle(now) && !busy(app) && app.inference.state() != Inference::State::loading &&
+                               !autosave_pending(app));
+        return;
+    }
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplSDL2_NewFrame();
     ImGui::NewFrame();
     if (!ctx.options.screenshot.empty()) screenshot_step(ctx);
-    draw_ui(ctx.app, ctx.ui);
+    draw_ui(app, ctx.ui);
     ImGui::Render();
     render(ctx);
     SDL_GL_SwapWindow(ctx.window);
 
-    if (ctx.app.frame == 1 || generation != ctx.app.state.image_generation() || errors != ctx.app.state.error_count() ||
-        changes != ctx.app.state.changes() || finished != ctx.app.finished_ticket)
-        platform_notify_state_changed();
+    const bool changed = shown(app) != before;
+    if (changed) request_redraw(app);  // the UI acted on a click or key: show the result
+    if (ImGui::GetIO().WantTextInput) app.pacer.pulse_from(now);  // the text cursor blinks
+    if (input_held()) app.pacer.request(1);
+    if (app.frame == 1 || changed) platform_notify_state_changed();
 }
 
 bool init_window(Context& ctx) {
@@ -186,6 +256,7 @@ bool init_window(Context& ctx) {
         std::fprintf(stderr, "keybot: SDL_Init failed: %s\n", SDL_GetError());
         return false;
     }
+    ctx.sdl_started = true;
 #if defined(__EMSCRIPTEN__)
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_ES);  // WebGL2
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
@@ -231,11 +302,12 @@ bool start_session(Context& ctx) {
     App& app = ctx.app;
     const Options& o = ctx.options;
 #if defined(__EMSCRIPTEN__)
-    app.autosave_dir.clear();  // the browser autosaves to IndexedDB (web/autosave.js)
+    app.autosave = make_indexeddb_store();  // web/autosave.js
     (void)o;  // models: keybot-bridge.js fetches them and hands them over (keybot_load_model) once the page is up
     return true;
 #else
-    app.autosave_dir = o.autosave_dir == "default" ? default_autosave_dir() : o.autosave_dir == "none" ? "" : o.autosave_dir;
+    const std::string autosave_dir = o.autosave_dir == "default" ? default_autosave_dir() : o.autosave_dir == "none" ? "" : o.autosave_dir;
+    if (!autosave_dir.empty()) app.autosave = make_file_store(autosave_dir);
     const std::string models = find_models(o);
     if (models != "none") {
         if (app.inference.load_dir(models, o.threads)) std::printf("keybot_app: models from %s (%s)\n", models.c_str(), app.inference.backend().c_str());
@@ -251,7 +323,7 @@ bool start_session(Context& ctx) {
             return false;
         }
     }
-    if (o.images.empty() && o.script.empty() && o.screenshot.empty()) restore_native_session(app);
+    if (o.images.empty() && o.script.empty() && o.screenshot.empty()) restore_saved_session(app);
     return true;
 #endif
 }
@@ -263,7 +335,22 @@ void init_imgui(Context& ctx) {
     ImGui::StyleColorsDark();
     ImGui_ImplSDL2_InitForOpenGL(ctx.window, ctx.gl);
     ImGui_ImplOpenGL3_Init(kGlslVersion);
+    ctx.imgui_started = true;
 }
+
+#if !defined(__EMSCRIPTEN__)
+// The desktop loop: between frames it sleeps until an event arrives or the pacer wants the next frame (a
+// model run in flight is polled every few ms; idle, the app wakes a few times a second for autosave).
+void run_native_loop(Context& ctx) {
+    while (!ctx.app.quit) {
+        if (!draws_every_frame(ctx)) {
+            const double wait = ctx.app.pacer.wait_ms(now_ms(), busy(ctx.app));
+            if (wait > 0.0) SDL_WaitEventTimeout(nullptr, int(std::ceil(wait)));
+        }
+        frame(&ctx);
+    }
+}
+#endif
 
 }  // namespace
 
@@ -273,7 +360,7 @@ App* current_app() { return g_app; }
 
 int main(int argc, char** argv) {
     using namespace keybot::app;
-    auto* ctx = new Context;  // lives for the whole run (the browser's main loop outlives main())
+    auto ctx = std::make_unique<Context>();
     if (!parse_options(argc, argv, ctx->options)) {
         std::fprintf(stderr, "usage: keybot_app [--image FILE]... [--screenshot OUT.png] [--frames N] [--size WxH] "
                              "[--models DIR|none] [--threads N] [--autosave-dir DIR|none] [--script FILE]\n");
@@ -290,20 +377,12 @@ int main(int argc, char** argv) {
     if (!start_session(*ctx)) return 1;
 
 #if defined(__EMSCRIPTEN__)
-    emscripten_set_main_loop_arg(frame, ctx, 0, true);  // does not return
+    // The browser's main loop outlives main(): the context is handed over to it and never destroyed.
+    emscripten_set_main_loop_arg(frame, ctx.release(), 0, true);  // does not return
+    return 0;
 #else
-    while (!ctx->app.quit) frame(ctx);
+    run_native_loop(*ctx);
     autosave_flush(ctx->app);
-    const int code = ctx->exit_code;
-    g_app = nullptr;
-    ctx->app.renderer.destroy();
-    ImGui_ImplOpenGL3_Shutdown();
-    ImGui_ImplSDL2_Shutdown();
-    ImGui::DestroyContext();
-    SDL_GL_DeleteContext(ctx->gl);
-    SDL_DestroyWindow(ctx->window);
-    SDL_Quit();
-    delete ctx;
-    return code;
+    return ctx->exit_code;  // ~Context releases GL objects, ImGui, the context, the window and SDL, in order
 #endif
 }

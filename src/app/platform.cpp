@@ -25,6 +25,13 @@ namespace keybot::app {
 bool platform_open_file_picker() { return keybot_js_open_file_picker() != 0; }
 bool platform_open_annotation_picker() { return keybot_js_open_annotation_picker() != 0; }
 void platform_notify_state_changed() { keybot_js_state_changed(); }
+void platform_set_loop_idle(bool idle) {
+    static bool paused = false;
+    if (idle == paused) return;
+    paused = idle;
+    if (idle) emscripten_pause_main_loop();
+    else emscripten_resume_main_loop();
+}
 bool platform_target_window_size(int* width, int* height) {
     *width = keybot_js_viewport_width();
     *height = keybot_js_viewport_height();
@@ -46,6 +53,7 @@ namespace keybot::app {
 bool platform_open_file_picker() { return false; }
 bool platform_open_annotation_picker() { return false; }
 void platform_notify_state_changed() {}
+void platform_set_loop_idle(bool) {}
 bool platform_target_window_size(int*, int*) { return false; }
 std::string platform_save_text(const std::string& name, const std::string& text, const std::string& next_to) {
     const std::filesystem::path dir = next_to.empty() ? std::filesystem::current_path() : std::filesystem::path(next_to).parent_path();

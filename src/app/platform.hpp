@@ -11,6 +11,11 @@ bool platform_open_file_picker();
 bool platform_open_annotation_picker();
 // Browser: tells the page that the app state changed (status line, window.keybot listeners). Desktop: no-op.
 void platform_notify_state_changed();
+// Browser: idle (nothing to draw, no run in flight, no models opening, nothing left to autosave) pauses the
+// main loop, so the page costs no CPU; request_redraw() resumes it (input through keybot-bridge.js's
+// listeners, every window.keybot call that changes something). Desktop: no-op (its loop sleeps in
+// SDL_WaitEventTimeout instead).
+void platform_set_loop_idle(bool idle);
 // Browser: the size the canvas should have (the page's viewport, CSS pixels). Desktop: false.
 bool platform_target_window_size(int* width, int* height);
 // Saves an exported text file. Browser: a download named `name`. Desktop: `name` in the folder of

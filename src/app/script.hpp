@@ -1,25 +1,26 @@
 #pragma once
 // Desktop --script FILE: drives a running annotator with simple commands, one per frame, for the scripted
 // smoke test (ctest app_native_scripted). Lines (# comments and blank lines are skipped):
-//   open PATH                 open an image (relative paths: from the script's folder)
-//   wait                      until no model run is in flight and the open image has points (60 s limit)
-//   move I X Y                user correction of point I to (X, Y) image px (like a drag ending there)
-//   nudge DX DY               nudge the selected point (like the arrow keys)
-//   select I | confirm I | next-flagged | undo | redo | fit | done
-//   overlay NAME on|off       heatmap | errorProbability | quads | cobb (the names of keybot.setOverlay)
+//   any command of the app's table (commands.hpp; README "Commands"), its words as arguments, e.g.
+//     open PATH | move I X Y | nudge DX DY | select I | confirm [I] | next-flagged | next-unreviewed | undo |
+//     redo | fit | done [on|off] | overlay NAME [on|off] | export FORMAT [PATH] | import PATH | ...
+//   (relative PATHs are taken from the script's folder; a failing command fails the script), and the script's
+//   own words:
+//   wait                      until settled(): no model run in flight and the open image has its points (60 s)
 //   expect-heatmap COLS ROWS  the refiner heatmap of the points shown (0 0: none, e.g. after undo)
 //   remember                  keep a copy of the current points
 //   expect-same               the points equal the remembered ones exactly (positions and provenance)
 //   expect-points N           the open image has N points
 //   expect-point I X Y        point I is exactly at (X, Y)
 //   expect-provenance I NAME  point I has this provenance
+//   expect-selected I         point I is selected (-1: none)
 //   expect-moved-others       some point other than the last corrected one differs from the remembered copy
+//   expect-error CODE         the command on the next line fails with this error code (command_error.hpp)
 //   expect-images N | expect-done N
-//   export FORMAT PATH        json | aasce | aasce-filenames | coco, written to PATH
-//   import PATH               import an annotation file into the open image
 //   screenshot PATH           saves the next frame as PNG
 //   quit                      stop (also implied at the end)
 // A failed expectation prints "script:LINE: FAILED ..." and the app exits with status 1.
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,7 @@ public:
 
 private:
     bool fail(const std::string& message);
+    bool run_check(App& app, const std::string& cmd, std::istream& in);  // the script's own words
     std::string resolve(const std::string& path) const;
 
     std::string dir_;

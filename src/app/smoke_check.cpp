@@ -3,7 +3,7 @@
 //   keybot_app_smoke_check verify OUT.png       checks that the app's screenshot shows it
 //   keybot_app_smoke_check verify-overlay OUT.png   the scripted session's screenshot: the image plus the
 //                                               annotation (predicted points cyan, the corrected one green,
-//                                               vertebra outlines, Cobb lines)
+//                                               the main Cobb lines magenta)
 // The image (16-bit, values 1000..4000 so the full-range display maps them to black..white):
 // left half dark, right half bright, plus a bright square in the top-left quarter (orientation check).
 #include <cstdio>
@@ -21,6 +21,9 @@ namespace {
 
 constexpr int kSize = 256;
 constexpr int kDark = 1000, kBright = 4000;
+// The main Cobb curve's end-vertebra lines are drawn in magenta, two lines across the spine; fewer pixels
+// than this means they are not drawn (a single point marker has about 40).
+constexpr long kMinCobbPixels = 100;
 
 int pattern(int x, int y) {
     const bool square = x >= 32 && x < 96 && y >= 32 && y < 96;
@@ -101,6 +104,11 @@ int verify_overlay(const std::string& path) {
                 cyan, green, magenta, black, white);
     if (cyan < 100 || green < 10 || black < w * h / 50 || white < w * h / 50) {
         std::fprintf(stderr, "FAILED: the image with its predicted and corrected points is not visible\n");
+        return 1;
+    }
+    if (magenta < kMinCobbPixels) {
+        std::fprintf(stderr, "FAILED: the main Cobb line (magenta) is missing: %ld px, expected at least %ld\n", magenta,
+                     kMinCobbPixels);
         return 1;
     }
     std::puts("screenshot shows the image and the annotation");

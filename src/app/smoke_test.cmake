@@ -2,8 +2,9 @@
 #   default (ctest app_native_screenshot): a generated 16-bit image, no models; the screenshot must show it.
 #   -DMODE=scripted -DMODELS=dir (ctest app_native_scripted): the same image with the fixture models, driven by
 #   a --script (see src/app/script.hpp): prediction, a correction that keeps the dragged point exactly, undo /
-#   redo restoring exactly, confirm, exports in every format and their reimport, autosave restore on reopen,
-#   and a screenshot that must show the image with its annotation.
+#   redo restoring exactly, confirm, next-unreviewed, error codes of failing commands, exports in every format
+#   and their reimport, autosave restore on reopen, and a screenshot that must show the image with its
+#   annotation (points, the corrected point, Cobb lines).
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 set(_in "${WORK}/pattern16.pgm")
@@ -56,6 +57,18 @@ nudge -1 0
 wait
 confirm 9
 expect-provenance 9 user_confirmed
+select 4
+next-unreviewed
+expect-selected 6
+select 8
+next-unreviewed
+expect-selected 10
+expect-error bad_index
+move 99 1 1
+expect-error unknown_command
+frobnicate 1
+expect-error nothing_to_redo
+redo
 export json ${WORK}/out.keybot.json
 export coco ${WORK}/out.coco.json
 export aasce ${WORK}/out.landmarks.csv
@@ -74,7 +87,7 @@ expect-points 68
 expect-provenance 20 user_confirmed
 undo
 expect-same
-done
+done on
 expect-done 1
 fit
 screenshot ${_out}

@@ -11,6 +11,7 @@
 
 #include "annotator.hpp"
 #include "app.hpp"
+#include "commands.hpp"
 #include "imgui.h"
 #include "keybot/core/cobb_ends.hpp"
 #include "keybot/core/file_io.hpp"
@@ -28,31 +29,47 @@ constexpr float kSidePanelWidth = 270.0f;
 constexpr const char* kErrorPopup = "KeyBot";
 constexpr const char* kPathPopup = "Path";
 
-struct KeyTap {
-    SDL_Scancode key;
-    Uint16 mod;  // modifiers held at the press: Ctrl may already be released again by the time ImGui looks
-};
-std::vector<KeyTap> g_key_taps;  // first presses (not auto-repeats) in this frame's events
-
-// ImGui 1.86 with the SDL backend indexes keys by SDL scancode.
-bool key_pressed(SDL_Scancode key, bool repeat = false) {
+// ImGui 1.86 with the SDL backend indexes keys by SDL scancode; a tap seen in this frame's events also counts
+// (see UiState::key_taps).
+bool key_pressed(const UiState& ui, int key, bool repeat = false) {
     return ImGui::IsKeyPressed(key, repeat) ||
-           std::any_of(g_key_taps.begin(), g_key_taps.end(), [key](const KeyTap& t) { return t.key == key; });
+           std::any_of(ui.key_taps.begin(), ui.key_taps.end(), [key](const UiState::KeyTap& t) { return t.key == key; });
 }
-bool tapped_with(Uint16 mods) {
-    return std::any_of(g_key_taps.begin(), g_key_taps.end(), [mods](const KeyTap& t) { return (t.mod & mods) != 0; });
+bool tapped_with(const UiState& ui, unsigned mods) {
+    return std::any_of(ui.key_taps.begin(), ui.key_taps.end(), [mods](const UiState::KeyTap& t) { return (t.mod & mods) != 0; });
 }
-bool key_down(SDL_Scancode key) { return ImGui::IsKeyDown(key); }
+bool key_down(int key) { return ImGui::IsKeyDown(key); }
 
 }  // namespace
 
-void begin_key_events() { g_key_taps.clear(); }
+void begin_key_events(UiState& ui) { ui.key_taps.clear(); }
 
-void note_key_event(const SDL_Event& event) {
-    if (event.type == SDL_KEYDOWN && !event.key.repeat) g_key_taps.push_back({event.key.keysym.scancode, event.key.keysym.mod});
+void note_key_event(UiState& ui, const SDL_Event& event) {
+    if (event.type == SDL_KEYDOWN && !event.key.repeat) ui.key_taps.push_back({event.key.keysym.scancode, event.key.keysym.mod});
 }
 
 namespace {
+
+// A button that runs a command of the table (commands.hpp): disabled when the command cannot run now (or
+// `enabled` is false), its description as the tooltip, its first key binding in the label's tooltip.
+bool command_button(App& app, const char* label, const std::string& name, const nlohmann::json& args = nlohmann::json::array(),
+                    bool enabled = true) {
+    const Command* c = find_command(name);
+    ImGui::BeginDisabled(!c || !enabled || !c->can_run(app));
+    const bool clicked = ImGui::Button(label);
+    ImGui::EndDisabled();
+    if (c && ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+        ImGui::SetTooltip("%s%s%s", c->description.c_str(), c->keys.empty() ? "" : "  -  key ", c->keys.empty() ? "" : c->keys[0].label.c_str());
+    if (clicked) run_command(app, name, args);
+    return clicked;
+}
+
+// A checkbox showing `value` whose change runs `name` with [args..., on|off].
+void command_checkbox(App& app, const char* label, bool value, const std::string& name, nlohmann::json args = nlohmann::json::array()) {
+    if (!ImGui::Checkbox(label, &value)) return;
+    args.push_back(value);
+    run_command(app, name, args);
+}
 
 void begin_panel(const char* name, ImVec2 pos, ImVec2 size, ImGuiWindowFlags extra_flags = 0) {
     ImGui::SetNextWindowPos(pos);
@@ -82,61 +99,35 @@ void draw_toolbar(App& app, UiState& ui, float height) {
     ImGui::SameLine();
     ImGui::TextUnformatted("Export:");
     ImGui::SameLine();
-    if (ImGui::Button("JSON")) export_to_file(app, "json");
-    ImGui::SameLine();
-    if (ImGui::Button("AASCE CSV")) export_to_file(app, "aasce");
-    ImGui::SameLine();
-    if (ImGui::Button("COCO")) export_to_file(app, "coco");
     ImGui::EndDisabled();
+    command_button(app, "JSON", "export-file", {"json"});
+    ImGui::SameLine();
+    command_button(app, "AASCE CSV", "export-file", {"aasce"});
+    ImGui::SameLine();
+    command_button(app, "COCO", "export-file", {"coco"});
     ImGui::SameLine();
     ImGui::TextDisabled("|");
     ImGui::SameLine();
-    ImGui::BeginDisabled(!app.viewer.has_image());
-    if (ImGui::Button("Fit (F)")) app.viewer.fit();
+    command_button(app, "Fit (F)", "fit");
     ImGui::SameLine();
-    if (ImGui::Button("1:1")) app.viewer.set_view(1.0, app.viewer.center());
-    ImGui::EndDisabled();
+    command_button(app, "1:1", "view", {1.0, app.viewer.center().x, app.viewer.center().y});
     ImGui::End();
 }
 
-void handle_keys(App& app) {
+// The keyboard shortcuts: the key bindings of the command table. Modifiers must match exactly (Shift+Tab is
+// not Tab); a command that cannot run now ignores its key.
+void handle_keys(App& app, const UiState& ui) {
     const ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) return;
-    ImageEntry* e = app.state.active();
-    if (!e) return;
-    const bool ctrl = io.KeyCtrl || io.KeySuper || tapped_with(KMOD_CTRL | KMOD_GUI);
-    const bool shift = io.KeyShift || tapped_with(KMOD_SHIFT);
-    if (ctrl && key_pressed(SDL_SCANCODE_Z, true)) {
-        if (shift) redo(app); else undo(app);
-        return;
-    }
-    if (ctrl && key_pressed(SDL_SCANCODE_Y, true)) {
-        redo(app);
-        return;
-    }
-    if (ctrl) return;
-    if (key_pressed(SDL_SCANCODE_F)) app.viewer.fit();
-    if (key_pressed(SDL_SCANCODE_I)) e->display.invert = !e->display.invert;
-    if (key_pressed(SDL_SCANCODE_N)) next_flagged(app);
-    if (key_pressed(SDL_SCANCODE_C) && e->selected >= 0) confirm_point(app, e->selected);
-    if (key_pressed(SDL_SCANCODE_D)) set_done(app, app.state.active_index(), !e->done);
-    if (key_pressed(SDL_SCANCODE_E)) app.overlays.error_probability = !app.overlays.error_probability;
-    if (key_pressed(SDL_SCANCODE_H)) app.overlays.heatmap = !app.overlays.heatmap;
-    if (key_pressed(SDL_SCANCODE_ESCAPE)) e->selected = -1;
-    if (key_pressed(SDL_SCANCODE_PAGEDOWN)) select_image(app, std::min(app.state.active_index() + 1, app.state.image_count() - 1));
-    if (key_pressed(SDL_SCANCODE_PAGEUP)) select_image(app, std::max(app.state.active_index() - 1, 0));
-    if (key_pressed(SDL_SCANCODE_TAB) && e->has_points) {
-        const int n = e->doc->schema().size();
-        e->selected = ((e->selected < 0 ? (shift ? 0 : -1) : e->selected) + (shift ? n - 1 : 1)) % n;
-    }
-    const double step = shift ? 10.0 : 1.0;
-    if (e->selected >= 0) {
-        double dx = 0, dy = 0;
-        if (key_pressed(SDL_SCANCODE_LEFT, true)) dx -= step;
-        if (key_pressed(SDL_SCANCODE_RIGHT, true)) dx += step;
-        if (key_pressed(SDL_SCANCODE_UP, true)) dy -= step;
-        if (key_pressed(SDL_SCANCODE_DOWN, true)) dy += step;
-        if (dx != 0 || dy != 0) nudge_selected(app, dx, dy);
+    if (!app.state.active()) return;
+    const bool ctrl = io.KeyCtrl || io.KeySuper || tapped_with(ui, KMOD_CTRL | KMOD_GUI);
+    const bool shift = io.KeyShift || tapped_with(ui, KMOD_SHIFT);
+    const unsigned mods = (ctrl ? KeyBinding::ctrl : 0u) | (shift ? KeyBinding::shift : 0u);
+    for (const Command& c : commands()) {
+        for (const KeyBinding& k : c.keys) {
+            if (k.mods != mods || !key_pressed(ui, k.scancode, k.repeat)) continue;
+            if (c.can_run(app)) run_command(app, c.name, k.args);
+        }
     }
 }
 
@@ -163,7 +154,7 @@ void draw_viewer(App& app, UiState& ui, ImVec2 pos, ImVec2 size) {
         // Press: left on a point = drag it; Space+left, middle, right = pan; Shift+right = window/level.
         if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && !space) {
             const int hit = hit_test(app, *e, mouse, kHitRadius);
-            e->selected = hit;
+            if (e->has_points) run_command(app, "select", {hit});
             if (hit >= 0) {
                 const AnnotatedPoint& p = e->shown_points()[hit];
                 ui.drag = CanvasDrag{hit, {p.x, p.y}, {p.x, p.y}};
@@ -182,7 +173,7 @@ void draw_viewer(App& app, UiState& ui, ImVec2 pos, ImVec2 size) {
             if (!ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
                 const CanvasDrag done = ui.drag;
                 ui.drag = CanvasDrag{};
-                if (done.position != done.start) correct_point(app, done.index, done.position);
+                if (done.position != done.start) run_command(app, "move", {done.index, done.position.x, done.position.y});
             }
         } else if (ui.panning) {
             if (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f) viewer.pan({io.MouseDelta.x, io.MouseDelta.y});
@@ -192,19 +183,21 @@ void draw_viewer(App& app, UiState& ui, ImVec2 pos, ImVec2 size) {
                 ui.panning = false;
         } else if (ui.leveling) {
             // Horizontal: window width, vertical: level (centre), in normalized units per screen px.
-            DisplaySettings& d = e->display;
+            const DisplaySettings& d = e->display;
             const float level = 0.5f * (d.window_low + d.window_high) + io.MouseDelta.y * 0.002f;
             const float width = std::clamp((d.window_high - d.window_low) * std::pow(1.01f, io.MouseDelta.x), 0.002f, 2.0f);
-            d.window_low = level - 0.5f * width;
-            d.window_high = level + 0.5f * width;
+            if (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f) run_command(app, "window", {level - 0.5f * width, level + 0.5f * width});
             if (!ImGui::IsMouseDown(ImGuiMouseButton_Right)) ui.leveling = false;
         } else if (hovered && hit_test(app, *e, mouse, kHitRadius) >= 0) {
             ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
         }
-        handle_keys(app);
+        handle_keys(app, ui);
         ImDrawList* draw = ImGui::GetWindowDrawList();
         sync_heatmap_texture(app, *e);
-        draw_annotation(draw, app, *e, ui.drag, ImGui::GetTime());
+        // The flagged points' rings pulse for a few seconds after the last change, then rest at full size (the
+        // app draws no frames while idle).
+        const float pulse = app.pacer.pulsing(now_ms()) ? 0.5f + 0.5f * float(std::sin(ImGui::GetTime() * 6.0)) : 1.0f;
+        draw_annotation(draw, app, *e, ui.drag, pulse);
     } else {
         const char* hint = "Open an image (button above) or drop one here.";
         const ImVec2 text = ImGui::CalcTextSize(hint);
@@ -232,16 +225,15 @@ void draw_images_section(App& app, UiState& ui) {
     ImGui::ProgressBar(n ? float(done) / n : 0.0f, ImVec2(-1, 0), progress);
     if (ImGui::BeginListBox("##images", ImVec2(-1, ImGui::GetTextLineHeightWithSpacing() * std::clamp(n, 3, 6) + 6))) {
         for (int i = 0; i < n; ++i) {
-            ImageEntry& e = app.state.entry(i);
+            const ImageEntry& e = app.state.entry(i);
             ImGui::PushID(i);
-            bool d = e.done;
-            if (ImGui::Checkbox("##done", &d)) set_done(app, i, d);
+            command_checkbox(app, "##done", e.done, "set-done", {i});
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("Done (D)");
             ImGui::SameLine();
             char label[320];
             std::snprintf(label, sizeof label, "%s  (%d/%d%s)", e.name.c_str(), reviewed_count(e), e.doc->schema().size(),
                           e.has_points ? "" : ", no points");
-            if (ImGui::Selectable(label, i == app.state.active_index())) select_image(app, i);
+            if (ImGui::Selectable(label, i == app.state.active_index())) run_command(app, "select-image", {i});
             ImGui::PopID();
         }
         ImGui::EndListBox();
@@ -254,11 +246,11 @@ void draw_images_section(App& app, UiState& ui) {
 }
 
 void draw_point_section(App& app) {
-    ImageEntry* e = app.state.active();
+    const ImageEntry* e = app.state.active();
     if (!e) return;
     if (!e->has_points) {
         ImGui::TextWrapped(app.inference.ready() ? "Predicting the points..." : "No points yet: the models are not ready.");
-        if (ImGui::Button("Predict")) repredict(app);
+        command_button(app, "Predict", "predict");
         return;
     }
     const auto& pts = e->shown_points();
@@ -270,56 +262,39 @@ void draw_point_section(App& app) {
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(provenance_color(p.provenance)), "%s, error p = %.2f",
                            provenance_label(p.provenance), p.error_probability);
     } else {
-        ImGui::TextDisabled("No point selected (click one, Tab, N)");
+        ImGui::TextDisabled("No point selected (click one, Tab, N, U)");
     }
-    ImGui::BeginDisabled(flagged == 0);
-    if (ImGui::Button("Next flagged (N)")) next_flagged(app);
-    ImGui::EndDisabled();
+    command_button(app, "Next flagged (N)", "next-flagged", nlohmann::json::array(), flagged > 0);
     ImGui::SameLine();
-    ImGui::BeginDisabled(e->selected < 0);
-    if (ImGui::Button("Confirm (C)")) confirm_point(app, e->selected);
-    ImGui::EndDisabled();
-    ImGui::BeginDisabled(!e->doc->can_undo() && !e->pending_ticket);
-    if (ImGui::Button("Undo")) undo(app);
-    ImGui::EndDisabled();
+    command_button(app, "Next unreviewed (U)", "next-unreviewed", nlohmann::json::array(), reviewed < int(pts.size()));
+    command_button(app, "Confirm (C)", "confirm");
     ImGui::SameLine();
-    ImGui::BeginDisabled(!e->doc->can_redo() || e->pending_ticket);
-    if (ImGui::Button("Redo")) redo(app);
-    ImGui::EndDisabled();
+    command_button(app, "Undo", "undo", nlohmann::json::array(), e->doc->can_undo() || e->pending_ticket);
     ImGui::SameLine();
-    ImGui::BeginDisabled(!app.inference.ready());
-    if (ImGui::Button("Predict again")) repredict(app);
-    ImGui::EndDisabled();
-    bool done = e->done;
-    if (ImGui::Checkbox(reviewed == int(pts.size()) ? "Done (D) - all points reviewed" : "Done (D)", &done))
-        set_done(app, app.state.active_index(), done);
+    command_button(app, "Redo", "redo", nlohmann::json::array(), e->doc->can_redo() && !e->pending_ticket);
+    ImGui::SameLine();
+    command_button(app, "Predict again", "predict");
+    command_checkbox(app, reviewed == int(pts.size()) ? "Done (D) - all points reviewed" : "Done (D)", e->done, "done");
 }
 
 void draw_display_section(App& app) {
-    ImageEntry* e = app.state.active();
+    const ImageEntry* e = app.state.active();
     if (!e) return;
-    DisplaySettings& d = e->display;
+    const DisplaySettings& d = e->display;
     float level = 0.5f * (d.window_low + d.window_high), width = d.window_high - d.window_low;
     bool changed = ImGui::SliderFloat("Level", &level, 0.0f, 1.0f, "%.3f");
     changed |= ImGui::SliderFloat("Window", &width, 0.002f, 1.0f, "%.3f", ImGuiSliderFlags_Logarithmic);
-    if (changed) {
-        d.window_low = level - 0.5f * width;
-        d.window_high = level + 0.5f * width;
-    }
-    ImGui::Checkbox("Invert (I)", &d.invert);
+    if (changed) run_command(app, "window", {level - 0.5f * width, level + 0.5f * width});
+    command_checkbox(app, "Invert (I)", d.invert, "invert");
     ImGui::SameLine();
-    if (ImGui::Button("Reset") && e->loaded) {
-        const float scale = e->loaded->image.max_value;
-        d.window_low = e->loaded->min_value / scale;
-        d.window_high = std::max(e->loaded->max_value, e->loaded->min_value + 1.0f) / scale;
-        d.invert = false;
-    }
-    ImGui::Checkbox("Vertebrae", &app.overlays.quads);
+    command_button(app, "Reset", "reset-display");
+    const Overlays& o = app.overlays;
+    command_checkbox(app, "Vertebrae", o.quads, "overlay", {"quads"});
     ImGui::SameLine();
-    ImGui::Checkbox("Cobb", &app.overlays.cobb);
+    command_checkbox(app, "Cobb", o.cobb, "overlay", {"cobb"});
     ImGui::SameLine();
-    ImGui::Checkbox("Error p (E)", &app.overlays.error_probability);
-    ImGui::Checkbox("Heatmap (H)", &app.overlays.heatmap);  // own line: the panel is too narrow for four
+    command_checkbox(app, "Error p (E)", o.error_probability, "overlay", {"errorProbability"});
+    command_checkbox(app, "Heatmap (H)", o.heatmap, "overlay", {"heatmap"});  // own line: the panel is too narrow for four
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip(e->heatmap.empty() ? "The refiner's heatmaps appear after the next model run."
                                              : "Where the refiner believes the corners are (its last run).");
@@ -429,21 +404,20 @@ void draw_error_popup(App& app, UiState& ui) {
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 32.0f);
     ImGui::TextUnformatted(app.state.error().c_str());
     ImGui::PopTextWrapPos();
-    const bool dismissed = ImGui::Button("OK") || key_pressed(SDL_SCANCODE_RETURN) || key_pressed(SDL_SCANCODE_ESCAPE);
+    const bool dismissed = ImGui::Button("OK") || key_pressed(ui, SDL_SCANCODE_RETURN) || key_pressed(ui, SDL_SCANCODE_ESCAPE);
     if (dismissed) app.state.clear_error();
     if (dismissed || app.state.error().empty()) ImGui::CloseCurrentPopup();  // also closes after a good load
     ImGui::EndPopup();
 }
 
 void draw_path_popup(App& app, UiState& ui) {
-    static UiState::Prompt open_for = UiState::Prompt::none;
     if (ui.show_prompt != UiState::Prompt::none) {
-        open_for = ui.show_prompt;
+        ui.prompt_open_for = ui.show_prompt;
         ImGui::OpenPopup(kPathPopup);
         ui.show_prompt = UiState::Prompt::none;
     }
     if (!ImGui::BeginPopupModal(kPathPopup, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-    const bool image = open_for == UiState::Prompt::open_image;
+    const bool image = ui.prompt_open_for == UiState::Prompt::open_image;
     ImGui::TextUnformatted(image ? "Image file (PNG, JPEG, BMP, PGM; 8 or 16 bit), or drop a file onto the window:"
                                  : "Annotation file (KeyBot JSON, COCO JSON or an AASCE landmarks row):");
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
@@ -451,18 +425,10 @@ void draw_path_popup(App& app, UiState& ui) {
     const bool entered = ImGui::InputText("##path", ui.path, sizeof ui.path, ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::Button("Open") || entered) {
         ImGui::CloseCurrentPopup();
-        if (image) {
-            open_image_file(app, ui.path);
-        } else {
-            try {
-                import_annotation_text(app, read_file_text(ui.path));
-            } catch (const std::exception& err) {
-                app.state.set_error(err.what());
-            }
-        }
+        run_command(app, image ? "open" : "import", {std::string(ui.path)});
     }
     ImGui::SameLine();
-    if (ImGui::Button("Cancel") || key_pressed(SDL_SCANCODE_ESCAPE)) ImGui::CloseCurrentPopup();
+    if (ImGui::Button("Cancel") || key_pressed(ui, SDL_SCANCODE_ESCAPE)) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
 }
 
@@ -474,13 +440,11 @@ void draw_new_session_popup(App& app, UiState& ui) {
     if (!ImGui::BeginPopupModal("New session", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
     ImGui::TextUnformatted("Close every image and forget the autosaved session?\nExport what you need first.");
     if (ImGui::Button("Close all")) {
-        autosave_clear(app);
-        app.state.clear();
-        app.viewer.clear();
+        run_command(app, "new-session");
         ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
-    if (ImGui::Button("Cancel") || key_pressed(SDL_SCANCODE_ESCAPE)) ImGui::CloseCurrentPopup();
+    if (ImGui::Button("Cancel") || key_pressed(ui, SDL_SCANCODE_ESCAPE)) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
 }
 

@@ -4,6 +4,7 @@
 #include <SDL_events.h>
 
 #include <string>
+#include <vector>
 
 #include "canvas.hpp"
 
@@ -21,12 +22,18 @@ struct UiState {
     bool panning = false;               // Space+left / middle / right drag
     bool leveling = false;              // Shift+right drag: window/level
     bool confirm_new_session = false;
+    Prompt prompt_open_for = Prompt::none;  // what the open path prompt asks for
+    // Key presses seen in this frame's SDL events. ImGui 1.86 samples key state once per frame, so a key
+    // pressed and released between two frames (a quick tap while the main thread is busy) would be lost.
+    struct KeyTap {
+        int key;             // SDL scancode
+        unsigned mod;        // modifiers held at the press: Ctrl may already be released when ImGui looks
+    };
+    std::vector<KeyTap> key_taps;
 };
 
-// Key presses seen in this frame's SDL events. ImGui 1.86 samples key state once per frame, so a key pressed
-// and released between two frames (a quick tap while the main thread is busy) would be lost without this.
-void begin_key_events();                 // call before polling the frame's events
-void note_key_event(const SDL_Event& event);
+void begin_key_events(UiState& ui);  // call before polling the frame's events
+void note_key_event(UiState& ui, const SDL_Event& event);
 
 // Builds this frame's ImGui windows and applies user input to app (call between ImGui::NewFrame and Render).
 // Sets app.viewer's viewport to the area between toolbar, side panel and status bar.

@@ -11,6 +11,7 @@
 
 #include "annotator.hpp"
 #include "app.hpp"
+#include "commands.hpp"
 
 using keybot::app::App;
 using keybot::app::current_app;
@@ -61,6 +62,7 @@ nlohmann::json status(const App& app) {
     s["heatmap"] = e && !e->heatmap.empty() ? nlohmann::json{{"cols", e->heatmap_cols}, {"rows", e->heatmap_rows}}
                                             : nlohmann::json(nullptr);
     s["busy"] = keybot::app::busy(app) || (e && e->pending_ticket);
+    s["idle"] = keybot::app::settled(app);
     const auto& inf = app.inference;
     const char* state = inf.state() == keybot::app::Inference::State::ready     ? "ready"
                         : inf.state() == keybot::app::Inference::State::loading ? "loading"
@@ -73,6 +75,13 @@ nlohmann::json status(const App& app) {
     s["lastPredictMs"] = app.last_predict_ms >= 0 ? nlohmann::json(app.last_predict_ms) : nlohmann::json(nullptr);
     s["ticket"] = {{"next", app.next_ticket}, {"finished", app.finished_ticket}};
     return s;
+}
+
+// The app, for a call that changes what the screen shows: its next frames get drawn.
+App* app_to_change() {
+    App* app = current_app();
+    if (app) keybot::app::request_redraw(*app);
+    return app;
 }
 
 const char* keep(std::string text) {
@@ -88,7 +97,7 @@ extern "C" {
 // Decodes an image from bytes in wasm memory and adds it to the session. `annotation` (may be empty or null):
 // an autosaved annotation to restore instead of predicting. Returns 1 on success, 0 on error (see status).
 EMSCRIPTEN_KEEPALIVE int keybot_load_image(const std::uint8_t* data, int size, const char* name, const char* annotation) {
-    App* app = current_app();
+    App* app = app_to_change();
     if (!app || size < 0) return 0;
     return keybot::app::open_image_bytes(*app, data, static_cast<std::size_t>(size), name ? name : "",
                                          annotation ? annotation : "")
@@ -96,17 +105,17 @@ EMSCRIPTEN_KEEPALIVE int keybot_load_image(const std::uint8_t* data, int size, c
                : 0;
 }
 
-// One model for the browser backend: role 0 refiner, 1 detector, 2 corrector. The pipeline starts once all
-// three are open (status().models.state).
-EMSCRIPTEN_KEEPALIVE void keybot_load_model(int role, const std::uint8_t* data, int size, const char* label, int threads) {
-    App* app = current_app();
+// One model for the browser backend; `role` is one of constants.modelRoles ("refiner", "detector",
+// "corrector"). The pipeline starts once all three are open (status().models.state).
+EMSCRIPTEN_KEEPALIVE void keybot_load_model(const char* role, const std::uint8_t* data, int size, const char* label, int threads) {
+    App* app = app_to_change();
     if (!app || size < 0) return;
     app->inference.set_threads(threads);
-    app->inference.load_role_async(role, std::vector<std::uint8_t>(data, data + size), label ? label : "");
+    app->inference.load_role_async(role ? role : "", std::vector<std::uint8_t>(data, data + size), label ? label : "");
 }
 
 EMSCRIPTEN_KEEPALIVE void keybot_models_failed(const char* message) {
-    if (App* app = current_app()) app->inference.set_failed(message ? message : "the models could not be loaded");
+    if (App* app = app_to_change()) app->inference.set_failed(message ? message : "the models could not be loaded");
 }
 
 // The app state as JSON (see window.keybot.status() in web/keybot-bridge.js).
@@ -134,96 +143,62 @@ EMSCRIPTEN_KEEPALIVE const char* keybot_points_json() {
     return keep(out.dump());
 }
 
-// A user correction; returns its ticket (0 = refused, see status().error). Done when ticket.finished >= it.
-EMSCRIPTEN_KEEPALIVE double keybot_move_point(int index, double x, double y) {
-    App* app = current_app();
-    return app ? double(keybot::app::correct_point(*app, index, {x, y})) : 0.0;
-}
-
-EMSCRIPTEN_KEEPALIVE int keybot_undo() {
-    App* app = current_app();
-    return app && keybot::app::undo(*app) ? 1 : 0;
-}
-
-EMSCRIPTEN_KEEPALIVE int keybot_redo() {
-    App* app = current_app();
-    return app && keybot::app::redo(*app) ? 1 : 0;
-}
-
-// Export of the open image: "json" | "aasce" | "aasce-filenames" | "coco". Empty string + status().error on failure.
-EMSCRIPTEN_KEEPALIVE const char* keybot_export(const char* format) {
-    App* app = current_app();
-    if (!app) return keep({});
-    try {
-        return keep(keybot::app::export_annotation(*app, format ? format : ""));
-    } catch (const std::exception& e) {
-        app->state.set_error(std::string("Export failed: ") + e.what());
-        return keep({});
-    }
-}
-
-EMSCRIPTEN_KEEPALIVE int keybot_import(const char* text) {
-    App* app = current_app();
-    return app && keybot::app::import_annotation_text(*app, text ? text : "") ? 1 : 0;
-}
-
-EMSCRIPTEN_KEEPALIVE int keybot_select_image(int index) {
-    App* app = current_app();
-    return app && keybot::app::select_image(*app, index) ? 1 : 0;
-}
-
-EMSCRIPTEN_KEEPALIVE void keybot_set_done(int index, int done) {
-    if (App* app = current_app()) keybot::app::set_done(*app, index, done != 0);
-}
-
-EMSCRIPTEN_KEEPALIVE void keybot_select_point(int index) {
-    if (App* app = current_app()) keybot::app::select_point(*app, index);
-}
-
-EMSCRIPTEN_KEEPALIVE int keybot_confirm_point(int index) {
-    App* app = current_app();
-    return app && keybot::app::confirm_point(*app, index) ? 1 : 0;
-}
-
-EMSCRIPTEN_KEEPALIVE int keybot_next_flagged() {
-    App* app = current_app();
-    return app ? keybot::app::next_flagged(*app) : -1;
-}
-
 EMSCRIPTEN_KEEPALIVE void keybot_autosave_flush() {
     if (App* app = current_app()) keybot::app::autosave_flush(*app);
 }
 
-// Closes every image and forgets the autosaved session.
-EMSCRIPTEN_KEEPALIVE void keybot_new_session() {
-    if (App* app = current_app()) {
-        keybot::app::autosave_clear(*app);
-        app->state.clear();
-        app->viewer.clear();
-    }
-}
-
-// Zoom (screen pixels per image pixel) and the image point shown at the centre of the view.
-EMSCRIPTEN_KEEPALIVE void keybot_set_view(double zoom, double center_x, double center_y) {
-    if (App* app = current_app()) app->viewer.set_view(zoom, {center_x, center_y});
-}
-
-EMSCRIPTEN_KEEPALIVE int keybot_set_overlay(const char* name, int on) {
+// Runs a command of the table (commands.hpp) with `args_json` (a JSON array) and returns its result as JSON:
+// {"ok", "error": code name ("" when ok), "message", "value"}. window.keybot's methods are built on this; a
+// failure goes back to the caller, not into the app's error popup.
+EMSCRIPTEN_KEEPALIVE const char* keybot_command(const char* name, const char* args_json) {
     App* app = current_app();
-    if (!app || !name) return 0;
-    bool* flag = app->overlays.find(name);
-    if (!flag) return 0;
-    *flag = on != 0;
-    return 1;
+    if (!app) return keep(R"({"ok":false,"error":"failed","message":"KeyBot is not running","value":null})");
+    keybot::app::CommandResult r;
+    const nlohmann::json args = nlohmann::json::parse(args_json ? args_json : "[]", nullptr, false);
+    if (args.is_discarded()) r = {keybot::app::CommandError::bad_arguments, "the arguments are not valid JSON", nullptr};
+    else r = keybot::app::run_command(*app, name ? name : "", args, keybot::app::Caller::program);
+    const nlohmann::json out = {{"ok", r.ok()}, {"error", r.ok() ? "" : keybot::app::to_string(r.error)},
+                                {"message", r.message}, {"value", r.value}};
+    return keep(out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
-EMSCRIPTEN_KEEPALIVE void keybot_fit() {
-    if (App* app = current_app()) app->viewer.fit();
+// The command table (name, js method, params, description, undoable, keys): keybot.commands().
+EMSCRIPTEN_KEEPALIVE const char* keybot_commands_json() { return keep(keybot::app::commands_json().dump()); }
+
+// What the page must agree on with the app, from the C++ definitions (never copied into JS): error codes,
+// file limits, overlay and export format names, model roles in loading order.
+EMSCRIPTEN_KEEPALIVE const char* keybot_constants_json() {
+    nlohmann::json errors = nlohmann::json::array();
+#define KEYBOT_ERROR_NAME(name) errors.push_back(#name);
+    KEYBOT_COMMAND_ERRORS(KEYBOT_ERROR_NAME)
+#undef KEYBOT_ERROR_NAME
+    const nlohmann::json c = {{"errors", errors},
+                              {"maxFileBytes", keybot::app::kMaxFileBytes},
+                              {"maxImagePixels", keybot::kMaxImagePixels},
+                              {"overlays", {"quads", "cobb", "errorProbability", "heatmap"}},
+                              {"exportFormats", {"json", "aasce", "aasce-filenames", "coco"}},
+                              {"modelRoles", keybot::app::model_role_names()}};
+    return keep(c.dump());
 }
+
+// The message for a file too large to open, or "" when `size` is fine: the page checks before copying the
+// bytes into wasm memory, with the app's limit and wording.
+EMSCRIPTEN_KEEPALIVE const char* keybot_file_size_error(double size, const char* name) {
+    return keep(keybot::app::file_size_error(static_cast<std::size_t>(size), name ? name : ""));
+}
+
+// Draws the next `frames` frames (window.keybot.nextFrame: the app draws only when something changed).
+EMSCRIPTEN_KEEPALIVE void keybot_request_frames(int frames) {
+    if (App* app = app_to_change()) app->pacer.request(frames);
+}
+
+// Input arrived at the page (keybot-bridge.js listens): back to drawing at the display's pace at once, not at
+// the idle loop's next tick.
+EMSCRIPTEN_KEEPALIVE void keybot_wake() { app_to_change(); }
 
 // Asks for the next rendered frame to be read back (RGBA, rows top-down); poll status().capture.
 EMSCRIPTEN_KEEPALIVE void keybot_request_capture() {
-    if (App* app = current_app()) app->capture.request();
+    if (App* app = app_to_change()) app->capture.request();
 }
 
 EMSCRIPTEN_KEEPALIVE const std::uint8_t* keybot_capture_data() {

@@ -144,11 +144,7 @@ TEST_CASE("spine repair keeps strongly tilted vertebrae as stored") {
     CHECK(r.ok());
 }
 
-TEST_CASE("repair on the AASCE training data flags the known broken rows") {
-    if (!test::have_data()) {
-        MESSAGE("SKIPPED: AASCE data not found at " << test::data_dir() << " (set KEYBOT_DATA_DIR)");
-        return;
-    }
+TEST_CASE("repair on the AASCE training data flags the known broken rows" * test::needs_data()) {
     const auto ds = keybot::read_aasce(test::data_dir());
     REQUIRE(ds.rows.size() == 481);
     int reordered = 0, fixed = 0;

@@ -27,11 +27,7 @@ TEST_CASE("Cobb angles reject a bad point count") {
     CHECK_THROWS_AS(keybot::cobb_angles(std::vector<keybot::Point>(10), 100.0), keybot::Error);
 }
 
-TEST_CASE("reference Cobb method reproduces angles.csv on the AASCE training data") {
-    if (!test::have_data()) {
-        MESSAGE("SKIPPED: AASCE data not found at " << test::data_dir() << " (set KEYBOT_DATA_DIR)");
-        return;
-    }
+TEST_CASE("reference Cobb method reproduces angles.csv on the AASCE training data" * test::needs_data()) {
     const auto ds = keybot::read_aasce(test::data_dir());
     REQUIRE(ds.has_angles);
     int matched[3] = {0, 0, 0};

@@ -59,11 +59,7 @@ TEST_CASE("cobb_end_vertebrae rejects a bad point count") {
     CHECK_THROWS_AS(keybot::cobb_end_vertebrae(std::vector<keybot::Point>(10), 100.0), keybot::Error);
 }
 
-TEST_CASE("end vertebrae agree with the reference angles on the AASCE training data") {
-    if (!test::have_data()) {
-        MESSAGE("SKIPPED: AASCE data not found at " << test::data_dir() << " (set KEYBOT_DATA_DIR)");
-        return;
-    }
+TEST_CASE("end vertebrae agree with the reference angles on the AASCE training data" * test::needs_data()) {
     const auto ds = keybot::read_aasce(test::data_dir());
     int s_shaped = 0;
     for (std::size_t i = 0; i < ds.rows.size(); i += 7) {  // a spread-out sample keeps the test fast

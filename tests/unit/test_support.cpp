@@ -1,6 +1,7 @@
 #include "test_support.hpp"
 
 #include <array>
+#include <cstdio>
 #include <random>
 
 #include <stb/stb_image_write.h>
@@ -134,6 +135,16 @@ std::vector<keybot::Point> synthetic_spine(double tilt_top_deg, double tilt_bott
             pts.push_back(c + ex * (sx * half_w) + ey * (sy * half_h));
     }
     return pts;
+}
+
+doctest::skip needs_data() {
+    static const bool present = [] {
+        const bool yes = have_data();
+        if (!yes) std::fprintf(stderr, "AASCE data not found at %s (set KEYBOT_DATA_DIR): the tests that need it are skipped\n",
+                               data_dir().c_str());
+        return yes;
+    }();
+    return doctest::skip(!present);
 }
 
 }  // namespace test

@@ -1,0 +1,70 @@
+// The desktop autosave store: what it writes it reads back, a session lists the images that still exist, and a
+// folder it cannot write to gives a clear keybot::Error (the annotator then keeps the work in memory and says
+// so); part of keybot_app_unit_tests.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include <unistd.h>
+
+#include "app_state.hpp"
+#include "autosave_store.hpp"
+#include "keybot/core/error.hpp"
+#include "keybot/core/file_io.hpp"
+
+using namespace keybot::app;
+namespace fs = std::filesystem;
+
+namespace {
+struct TempDir {
+    fs::path path = fs::temp_directory_path() / ("keybot-autosave-test-" + std::to_string(::getpid()));
+    TempDir() { fs::remove_all(path); }
+    ~TempDir() { fs::remove_all(path); }
+};
+ImageEntry entry_with_key(const std::string& key) {
+    ImageEntry e;
+    e.key = key;
+    e.name = key;
+    return e;
+}
+}  // namespace
+
+TEST_CASE("the file store reads back what it wrote, under a safe file name, and forgets it on clear") {
+    TempDir tmp;
+    const std::string dir = (tmp.path / "autosave").string();  // created on the first save
+    auto store = make_file_store(dir);
+    const ImageEntry e = entry_with_key("0123abcd-case 1/2.png");
+    CHECK(store->load_image(e).empty());
+    store->save_image(e, R"({"keybot_autosave":1})");
+    CHECK(store->load_image(e) == R"({"keybot_autosave":1})");
+    CHECK(fs::exists(dir + "/0123abcd-case_1_2.png.json"));
+    CHECK_FALSE(fs::exists(dir + "/0123abcd-case_1_2.png.json.tmp"));  // written, then renamed into place
+    store->clear();
+    CHECK(store->load_image(e).empty());
+}
+
+TEST_CASE("a saved session lists its images that still exist, and the open one") {
+    TempDir tmp;
+    fs::create_directories(tmp.path);
+    const std::string kept = (tmp.path / "kept.png").string(), gone = (tmp.path / "gone.png").string();
+    keybot::write_file_text(kept, "x");
+    auto store = make_file_store((tmp.path / "autosave").string());
+    CHECK(store->load_session().paths.empty());
+    store->save_session({{"images", {{{"key", "a"}, {"path", gone}}, {{"key", "b"}, {"path", kept}}}}, {"active", 1}});
+    const SavedSession s = store->load_session();
+    REQUIRE(s.paths.size() == 1);
+    CHECK(s.paths[0] == kept);
+    CHECK(s.active == 1);
+}
+
+TEST_CASE("a folder that cannot be written gives a clear error") {
+    TempDir tmp;
+    fs::create_directories(tmp.path);
+    const std::string file = (tmp.path / "a-file").string();
+    keybot::write_file_text(file, "not a folder");
+    auto store = make_file_store(file + "/autosave");  // a folder inside a regular file: not even root can make it
+    const ImageEntry e = entry_with_key("k");
+    CHECK_THROWS_WITH_AS(store->save_image(e, "{}"), doctest::Contains("cannot write to the autosave folder"), keybot::Error);
+    CHECK_THROWS_AS(store->save_session(nlohmann::json::object()), keybot::Error);
+}
