@@ -85,6 +85,13 @@ def training_meta(ck, tag):
             "keybot.checkpoint": tag}
 
 
+def training_so_far(meta):
+    """The cumulative training recorded by training_meta in a file's metadata ({minutes, steps}); files from
+    before the cumulative keys count their own run."""
+    return {"minutes": float(meta.get("keybot.train_minutes_total", meta.get("keybot.train_minutes", 0))),
+            "steps": int(meta.get("keybot.train_steps_total", meta.get("keybot.train_steps", 0)))}
+
+
 def export_candidate(cfg, which="final", log=print, roles=("refiner", "detector", "corrector")):
     """The float16 copies of a training line that does not ship yet (warm.CANDIDATE_DIR), for the next session
     to continue from; no int8 file, check or evaluation."""

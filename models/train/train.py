@@ -198,6 +198,7 @@ def init_from_refiner(cfg, model, log, which="final"):
 def warm_start(role, model, sc, log):
     """Loads the first committed file of `role` that fits the model (warm.committed_onnx) and lowers the cycle's
     peak LR. Returns the training those weights already had ({minutes, steps}), or None."""
+    from .export import training_so_far
     from .warm import committed_onnx, load_onnx_weights
     for p in committed_onnx(role):
         try:
@@ -206,8 +207,7 @@ def warm_start(role, model, sc, log):
             log(f"[{role}] not warm-starting from {p}: {e}")
             continue
         sc.lr *= sc.warm_lr_scale
-        prior = {"minutes": float(meta.get("keybot.train_minutes_total", meta.get("keybot.train_minutes", 0))),
-                 "steps": int(meta.get("keybot.train_steps_total", meta.get("keybot.train_steps", 0)))}
+        prior = training_so_far(meta)
         log(f"[{role}] warm start from {p} ({prior['minutes']:.0f} min, {prior['steps']} steps before); "
             f"peak lr {sc.lr:.2e}")
         return prior
