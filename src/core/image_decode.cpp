@@ -8,6 +8,7 @@
 
 #include "keybot/core/error.hpp"
 #include "keybot/core/image.hpp"
+#include "bmp_layout.hpp"
 #include "jpeg_markers.hpp"
 #include "png_chunks.hpp"
 #include "pnm.hpp"
@@ -125,6 +126,7 @@ Image decode_image(const std::uint8_t* data, std::size_t size) {
     if (format == Format::pnm) return detail::decode_pnm(data, size, detail::read_pnm_header(data, size));
     if (format == Format::jpeg) detail::check_jpeg(data, size, true);  // tables between progressive scans too
     if (format == Format::png) detail::check_png_chunks(data, size);
+    if (format == Format::bmp) detail::check_bmp_data(data, size);
     const int len = static_cast<int>(size);
     int w = 0, hgt = 0, ch = 0;
     if (h.is_16_bit) {

@@ -126,6 +126,19 @@ TEST_CASE("top-down BMP (negative height) decodes with its first stored row on t
     }
 }
 
+TEST_CASE("a truncated BMP is refused, not decoded with black rows") {
+    const std::uint8_t gray[4] = {10, 20, 30, 40};
+    for (bool top_down : {true, false}) {
+        CAPTURE(top_down);
+        Bytes bmp = bmp_2x2(gray, top_down);
+        bmp.resize(bmp.size() - 1);  // the last row loses its padding byte: 8 bytes per row, 2 rows from byte 54
+        CHECK_THROWS_WITH_AS(keybot::decode_image(bmp),
+                             "BMP is truncated: its header declares 2x2 pixels at 24 bits (16 bytes from byte 54), "
+                             "but the file ends after 69 bytes",
+                             Error);
+    }
+}
+
 TEST_CASE("oversized images are refused from the header, before decoding") {
     const auto start = std::chrono::steady_clock::now();
     // 100000 x 100000: stbi_info alone would call this "not of any known type".
