@@ -129,13 +129,14 @@
   }
   let manifestPromise = null;
   const manifest = () => (manifestPromise ||= fetch(new URL('models/manifest.json', base)).then((r) => r.json()));
-  const ROLES = ['refiner', 'detector', 'corrector'];
-
   async function loadSelfTestModels(overrides = {}) {
     await (window.keybot?.ready ?? Promise.resolve());
     const m = await manifest();
     const loaded = {};
-    for (const [i, role] of ROLES.entries()) {
+    // Role names come from the C++ contract (engine::kRoles) through the app's constants.
+    const roles = window.keybot?.constants?.modelRoles;
+    if (!roles) throw new Error('loadSelfTestModels: the app has not started (keybot.constants.modelRoles missing)');
+    for (const role of roles) {
       const file = m.models.find((f) => f.role === role).file;
       const bytes = overrides[role] || new Uint8Array(await (await fetch(new URL(`models/${file}`, base))).arrayBuffer());
       const label = overrides[role] ? `${role} (override)` : `models/${file}`;
@@ -143,7 +144,9 @@
       const size = M.lengthBytesUTF8(label) + 1, lp = M._malloc(size);
       M.stringToUTF8(label, lp, size);
       const r = await callWasm((req) => {
-        try { withHeapCopy(bytes, (p) => M._keybot_selftest_load(i, p, bytes.length, lp, req)); } finally { M._free(lp); }
+        const rsize = M.lengthBytesUTF8(role) + 1, rp = M._malloc(rsize);
+        M.stringToUTF8(role, rp, rsize);
+        try { withHeapCopy(bytes, (p) => M._keybot_selftest_load(rp, p, bytes.length, lp, req)); } finally { M._free(lp); M._free(rp); }
       });
       if (!r.ok) throw new Error(r.error);
       loaded[role] = r;

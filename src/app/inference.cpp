@@ -96,15 +96,14 @@ bool Inference::load_dir(const std::string& dir, int threads) {
 }
 
 std::vector<std::string> model_role_names() {
-    return {engine::to_string(engine::Role::refiner), engine::to_string(engine::Role::detector),
-            engine::to_string(engine::Role::corrector)};
+    std::vector<std::string> names;
+    for (engine::Role role : engine::kRoles) names.emplace_back(engine::to_string(role));
+    return names;
 }
 
 void Inference::load_role_async(const std::string& role_name, std::vector<std::uint8_t> bytes, const std::string& label) {
-    const auto names = model_role_names();
-    const auto found = std::find(names.begin(), names.end(), role_name);
-    if (found == names.end()) return set_failed("unknown model role '" + role_name + "'");
-    const auto role = engine::Role(found - names.begin());  // model_role_names() lists the enum in order
+    engine::Role role = engine::Role::refiner;
+    if (!engine::role_from_string(role_name, role)) return set_failed("unknown model role '" + role_name + "'");
     state_ = State::loading;
     if (label_.empty()) label_ = label;
     auto opened = [this, role](std::unique_ptr<engine::Session> session, const std::string& error) {
@@ -112,9 +111,7 @@ void Inference::load_role_async(const std::string& role_name, std::vector<std::u
             set_failed(error);
             return;
         }
-        auto& slot = role == engine::Role::refiner    ? impl_->models.refiner
-                     : role == engine::Role::detector ? impl_->models.detector
-                                                      : impl_->models.corrector;
+        auto& slot = impl_->models.slot(role);
         if (!slot) ++impl_->opened;
         slot = std::move(session);
         if (impl_->opened < 3 || state_ == State::failed) return;

@@ -15,6 +15,15 @@ const char* to_string(Role role) {
     return "?";
 }
 
+bool role_from_string(const std::string& name, Role& role) {
+    for (Role r : kRoles)
+        if (name == to_string(r)) {
+            role = r;
+            return true;
+        }
+    return false;
+}
+
 namespace {
 
 using Shape = std::vector<std::int64_t>;

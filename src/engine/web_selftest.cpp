@@ -26,20 +26,24 @@ void reply(int req, const nlohmann::json& j) { keybot_selftest_js_done(req, j.du
 
 extern "C" {
 
-// role: 0 refiner, 1 detector, 2 corrector. Replies {ok, error, backend, note}.
-EMSCRIPTEN_KEEPALIVE void keybot_selftest_load(int role, const std::uint8_t* bytes, int len, const char* label, int req) {
-    if (role < 0 || role > 2) return reply(req, {{"ok", false}, {"error", "bad role"}});
+// role_name: a role's name (engine::to_string(Role), the app's constants.modelRoles). Replies {ok, error, backend,
+// note}.
+EMSCRIPTEN_KEEPALIVE void keybot_selftest_load(const char* role_name, const std::uint8_t* bytes, int len, const char* label,
+                                               int req) {
+    Role role = Role::refiner;
+    if (!role_from_string(role_name ? role_name : "", role))
+        return reply(req, {{"ok", false}, {"error", std::string("unknown model role '") + (role_name ? role_name : "") + "'"}});
     open_session_async(std::vector<std::uint8_t>(bytes, bytes + len), label, {}, [role, req](OpenResult r) {
         if (!r.ok()) return reply(req, {{"ok", false}, {"error", r.error}});
-        backends[role] = r.session->backend();
+        backends[static_cast<std::size_t>(role)] = r.session->backend();
         const std::string note = r.session->provider_note();
-        (role == 0 ? models.refiner : role == 1 ? models.detector : models.corrector) = std::move(r.session);
-        reply(req, {{"ok", true}, {"error", ""}, {"backend", backends[role]}, {"note", note}});
+        models.slot(role) = std::move(r.session);
+        reply(req, {{"ok", true}, {"error", ""}, {"backend", backends[static_cast<std::size_t>(role)]}, {"note", note}});
     });
 }
 
 // Predicts all points of an encoded image with the loaded models. Replies {ok, error, width, height, points,
-// provenance, backends}; points in original pixels.
+// provenance (names, as in annotation JSON), backends (in constants.modelRoles order)}; points in original pixels.
 EMSCRIPTEN_KEEPALIVE void keybot_selftest_predict(const std::uint8_t* image, int len, int req) {
     try {
         PipelineOptions options;
@@ -53,7 +57,7 @@ EMSCRIPTEN_KEEPALIVE void keybot_selftest_predict(const std::uint8_t* image, int
             nlohmann::json pts = nlohmann::json::array(), prov = nlohmann::json::array();
             for (const auto& p : r.points) {
                 pts.push_back({p.x, p.y});
-                prov.push_back(static_cast<int>(p.provenance));
+                prov.push_back(to_string(p.provenance));
             }
             reply(req, {{"ok", true}, {"error", ""}, {"width", prepared->width}, {"height", prepared->height},
                         {"points", pts}, {"provenance", prov}, {"backends", backends}});

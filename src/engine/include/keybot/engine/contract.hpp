@@ -10,6 +10,10 @@ namespace keybot::engine {
 
 enum class Role { refiner, detector, corrector };
 const char* to_string(Role role);
+// Every role, in loading order; the names (to_string) are what crosses to JavaScript and the file names.
+inline constexpr Role kRoles[] = {Role::refiner, Role::detector, Role::corrector};
+// The role named `name`; false when no role has that name.
+bool role_from_string(const std::string& name, Role& role);
 
 // Metadata keys and tensor names of the contract.
 namespace contract {
