@@ -26,6 +26,7 @@ using nlohmann::json;
 const char* const kUsage =
     "usage: keybot eval --data DIR --clicks N [--json FILE] [--models DIR] [--limit K] [--split FILE]\n"
     "                   [--thresholds 40,20,10] [--threads N] [--cuda] [--rounds R] [--threshold T] [--variant V]\n"
+    "                   [--verify]\n"
     "\n"
     "Simulated-user evaluation on an AASCE-layout folder. Per image: predict with no hints; then for k = 1..N\n"
     "the user places the worst not-yet-placed point exactly at ground truth and the pipeline runs again with all\n"
@@ -43,7 +44,7 @@ const char* const kUsage =
     "  --split FILE      JSON split file; only the file names listed under \"val\"\n"
     "  --thresholds L    comma-separated MRE thresholds in px (default 40,20,10)\n"
     "  --variant V       which model files: fp32 (default, refiner.onnx ...), int8 or fp16 (refiner.int8.onnx ...)\n"
-    "  --models, --threads, --cuda, --rounds, --threshold: as for `keybot predict`\n";
+    "  --models, --threads, --cuda, --rounds, --threshold, --verify: as for `keybot predict`\n";
 
 std::set<std::string> read_val_split(const std::string& path) {
     json j;
@@ -192,7 +193,7 @@ int run(const std::vector<std::string>& args) {
     if (a.values.count("--json")) {
         json summary = {{"images", s.images}, {"clicks", clicks}, {"skipped_unrepairable", unrepairable}, {"failed", failed},
                         {"models", ea.models_dir}, {"variant", ea.suffix.empty() ? "fp32" : ea.suffix.substr(1)}, {"model_version", models.refiner->info().metadata_value("keybot.version")},
-                        {"rounds", ea.pipeline.rounds}, {"threshold", ea.pipeline.threshold},
+                        {"rounds", ea.pipeline.rounds}, {"threshold", ea.pipeline.threshold}, {"verify", ea.pipeline.verify_corrections},
                         {"full", track_json(s.full)}, {"refiner", track_json(s.refiner)}, {"manual", track_json(s.manual)},
                         {"detector", {{"on", "refiner output, 0 clicks"}, {"error_threshold_input_px", error_px},
                                       {"precision", detector_total.precision()}, {"recall", detector_total.recall()},

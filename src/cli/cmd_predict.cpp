@@ -20,6 +20,7 @@ namespace fs = std::filesystem;
 
 const char* const kUsage =
     "usage: keybot predict IMAGE|DIR... --out DIR [--models DIR] [--threads N] [--cuda] [--rounds R] [--threshold T]\n"
+    "                      [--verify]\n"
     "\n"
     "Runs the revision pipeline (no user hints) on each image (PNG, JPEG, BMP or binary PGM/PPM; other formats\n"
     "are refused; a folder means its .png/.jpg/.jpeg/.bmp/.pgm/.ppm files) and writes OUT/<name>.json (annotation\n"
@@ -33,7 +34,8 @@ const char* const kUsage =
     "  --threads N      CPU threads in all (default: all cores); images run in parallel\n"
     "  --cuda           use the CUDA execution provider (falls back to CPU with a message)\n"
     "  --rounds R       detector -> corrector rounds (default 2)\n"
-    "  --threshold T    error probability that marks a point untrusted / flagged (default 0.5)\n";
+    "  --threshold T    error probability that marks a point untrusted / flagged (default 0.5)\n"
+    "  --verify         keep a corrector move only when the detector then rates the point less likely wrong\n";
 
 bool is_image_name(const fs::path& p) {
     std::string ext = p.extension().string();

@@ -10,7 +10,7 @@ std::set<std::string> with_engine_values(std::set<std::string> value_options) {
 }
 
 std::set<std::string> with_engine_flags(std::set<std::string> flags) {
-    flags.insert("--cuda");
+    flags.insert({"--cuda", "--verify"});
     return flags;
 }
 
@@ -49,6 +49,7 @@ EngineArgs engine_args(const ParsedArgs& a) {
     if (a.values.count("--rounds")) e.pipeline.rounds = parse_int(a.values.at("--rounds"), "--rounds", 0);
     if (a.values.count("--threshold")) e.pipeline.threshold = parse_double(a.values.at("--threshold"), "--threshold");
     e.cuda = a.has("--cuda");
+    e.pipeline.verify_corrections = a.has("--verify");
     if (a.values.count("--variant")) {
         const std::string& v = a.values.at("--variant");
         if (v != "fp32" && v != "int8" && v != "fp16") throw UsageError("--variant must be fp32, int8 or fp16, got '" + v + "'");

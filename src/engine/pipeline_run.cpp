@@ -89,6 +89,7 @@ private:
 
     void on_detected(RunResult r) {
         if (!take(r, *models_.detector, c::kErrorProb, n_, prob_)) return;
+        if (round_ > 0 && options_.verify_corrections) revert_unconfirmed_moves();
         if (round_ == options_.rounds) return finish();
         std::vector<float> trust(n_, 1.0f);
         bool any_untrusted = false;
@@ -97,6 +98,7 @@ private:
         // Nothing to correct: further rounds would see the same points and return the same probabilities.
         if (!any_untrusted) return finish();
         TensorMap in{{c::kImage, image_.image}, {c::kXy, points_tensor(xy_)}, {c::kTrustMask, mask_tensor(trust)}};
+        before_xy_ = xy_, before_prob_ = prob_, before_moved_ = moved_;
         auto self = shared_from_this();
         models_.corrector->run_async(std::move(in), {corrector_output(models_.corrector->info())},
                                      [self, trust](RunResult r) { self->on_corrected(std::move(r), trust); });
@@ -113,6 +115,19 @@ private:
         }
         ++round_;
         detect();
+    }
+
+    // A point the last correction moved whose new error probability is not lower than before gets its previous
+    // position, probability and provenance back. The detector is then stale only for its neighbours' context.
+    void revert_unconfirmed_moves() {
+        for (int i = 0; i < n_; ++i) {
+            const bool moved_now = xy_[2 * i] != before_xy_[2 * i] || xy_[2 * i + 1] != before_xy_[2 * i + 1];
+            if (!moved_now || prob_[i] < before_prob_[i]) continue;
+            xy_[2 * i] = before_xy_[2 * i];
+            xy_[2 * i + 1] = before_xy_[2 * i + 1];
+            prob_[i] = before_prob_[i];
+            moved_[i] = before_moved_[i];
+        }
     }
 
     void finish() {
@@ -155,6 +170,8 @@ private:
     bool refine_only_;
     std::vector<char> user_, moved_;
     std::vector<float> hint_xy_, xy_, refined_, prob_;
+    std::vector<float> before_xy_, before_prob_;  // state before the last correction (verify_corrections)
+    std::vector<char> before_moved_;
     int round_ = 0;
     int heatmap_rows_ = 0, heatmap_cols_ = 0;
     Heatmap heatmap_;

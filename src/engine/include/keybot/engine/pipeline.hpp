@@ -17,6 +17,9 @@ namespace keybot::engine {
 
 struct Models {
     std::unique_ptr<Session> refiner, detector, corrector;
+    std::unique_ptr<Session>& slot(Role role) {
+        return role == Role::refiner ? refiner : role == Role::detector ? detector : corrector;
+    }
 };
 
 // Opens DIR/refiner.onnx, DIR/detector.onnx, DIR/corrector.onnx (errors name the file). `suffix` selects a
@@ -27,6 +30,9 @@ struct PipelineOptions {
     int rounds = 2;          // detector -> corrector rounds
     double threshold = 0.5;  // error_prob >= threshold: untrusted (corrected), and flagged after the last round
     bool heatmap = false;    // also fetch the refiner's heatmaps (when the model has them) into Revision::heatmap
+    // Keep a corrector move only when the detector, run on the moved points, rates it less likely wrong than
+    // the position it replaced; otherwise the point goes back (the corrector must not undo what hints fixed).
+    bool verify_corrections = false;
 };
 
 // The refiner's belief over the whole image: per cell, the largest over points of that point's probability
