@@ -82,6 +82,29 @@ TEST_CASE("engine: detector -> corrector rounds, threshold and provenance") {
     }
 }
 
+TEST_CASE("engine: verify_corrections keeps a move the detector confirms and reverts one it does not") {
+    PipelineOptions verify;
+    verify.verify_corrections = true;
+    SUBCASE("the corrector halves the 1 px offset: error_prob 0.5 -> 0.25, kept") {
+        Models m = test::fixture_models("variants/refiner_offset.onnx");
+        const PreparedImage img = Pipeline(m).prepare(test::fixture_image());
+        const Revision r = Pipeline(m, verify).revise(img, no_hints());
+        CHECK(r.points[10].x == doctest::Approx(shifted(10, 0.5).x));
+        CHECK(r.points[10].provenance == Provenance::model_corrected);
+        CHECK(r.points[10].error_probability == doctest::Approx(0.25));
+    }
+    SUBCASE("the corrector overshoots to -2 px: error_prob 0.5 -> 1.0, reverted each round") {
+        Models m = test::fixture_models("variants/refiner_offset.onnx", "variants/corrector_overshoot.onnx");
+        const PreparedImage img = Pipeline(m).prepare(test::fixture_image());
+        const Revision unverified = Pipeline(m).revise(img, no_hints());  // 1 -> -2 -> +4 px: kept blindly
+        CHECK(unverified.points[10].x == doctest::Approx(shifted(10, 4.0).x));
+        const Revision r = Pipeline(m, verify).revise(img, no_hints());
+        CHECK(r.points[10].x == doctest::Approx(shifted(10, 1.0).x));
+        CHECK(r.points[10].provenance == Provenance::flagged);
+        CHECK(r.points[10].error_probability == doctest::Approx(0.5));
+    }
+}
+
 TEST_CASE("engine: user points are hints, never move, and keep their provenance") {
     // Both refiners: one honours hints in the graph, the other ignores them (the C++ side must pin them).
     for (const char* refiner : {"variants/refiner_offset.onnx", "variants/refiner_ignores_hints.onnx"}) {

@@ -41,11 +41,12 @@ inline keybot::Image fixture_image() {
 }
 
 // Standard fixture models, with the refiner replaced by a variant when given (e.g. "variants/refiner_offset.onnx").
-inline keybot::engine::Models fixture_models(const std::string& refiner = "refiner.onnx") {
+inline keybot::engine::Models fixture_models(const std::string& refiner = "refiner.onnx",
+                                             const std::string& corrector = "corrector.onnx") {
     keybot::engine::Models m;
     m.refiner = keybot::engine::open_session_file(fixture_model(refiner), {1});
     m.detector = keybot::engine::open_session_file(fixture_model("detector.onnx"), {1});
-    m.corrector = keybot::engine::open_session_file(fixture_model("corrector.onnx"), {1});
+    m.corrector = keybot::engine::open_session_file(fixture_model(corrector), {1});
     return m;
 }
 
