@@ -20,7 +20,7 @@ def _load(d, name):
 
 def size_table(info, check):
     rows = ["| role | params | MACs (G) | fp32 MB | int8 MB | fp16 MB | int8 file: weights in fp16 | "
-            "int8 max Δ vs fp32 | fp16 max Δ | trained (min / steps) | checkpoint |",
+            "int8 Δ vs fp32: p99 / max | fp16 Δ: p99 / max | trained (min / steps) | checkpoint |",
             "|---|---|---|---|---|---|---|---|---|---|---|"]
     tot = 0
     n_img = sorted({v.get("images", 0) for v in (check or {}).get("roles", {}).values()})
@@ -29,14 +29,22 @@ def size_table(info, check):
         tot += b["int8"]
         c = (check or {}).get("roles", {}).get(role, {}).get("diff_vs_fp32_onnx", {})
         unit = " prob" if role == "detector" else " px"
-        di = f"{c['int8']['max']:.3f}{unit}" if "int8" in c else "-"
-        df = f"{c['fp16']['max']:.3f}{unit}" if "fp16" in c else "-"
+        def delta(v):
+            if v not in c:
+                return "-"
+            p99 = f"{c[v]['p99']:.3f} / " if "p99" in c[v] else ""
+            return f"{p99}{c[v]['max']:.3f}{unit}"
+        di, df = delta("int8"), delta("fp16")
         rows.append(f"| {role} | {r['params'] / 1e6:.2f}M | {r['macs'] / 1e9:.2f} | {b['fp32'] / 1e6:.2f} | "
                     f"{b['int8'] / 1e6:.2f} | {b['fp16'] / 1e6:.2f} | {len(r.get('int8_fp16_layers', r.get('int8_fp32_layers', [])))} | "
                     f"{di} | {df} | {r['train_minutes']:.0f} / {r['steps']} | {r['checkpoint']} |")
-    rows.append(f"\nAll three int8 files: {tot / 1e6:.2f} MB. Δ = largest radial keypoint difference over "
-                f"{'/'.join(map(str, n_img))} validation images (detector: largest error_prob difference), "
-                f"tolerance 0.5 input px.")
+    tol_px = (check or {}).get("tolerance_px", 0.5)
+    q = (check or {}).get("tolerance_quantile")
+    rule = (f"{q}% of points within {tol_px:g} input px" if q else f"every point within {tol_px:g} input px")
+    rows.append(f"\nAll three int8 files: {tot / 1e6:.2f} MB. Δ = radial keypoint difference from the fp32 file over "
+                f"{'/'.join(map(str, n_img))} validation images, 99th percentile of points / largest (detector: "
+                f"error_prob difference). A variant passes when {rule} (detector: every probability within "
+                f"{(check or {}).get('tolerance_prob', 0.05):g}).")
     return "\n".join(rows)
 
 
