@@ -128,7 +128,13 @@ std::vector<AnnotationItem> items_from_json_file(const std::string& path, int cl
         const std::string message = e.what();
         throw Error(message.rfind("'" + path + "'", 0) == 0 ? message : "'" + path + "': " + message);
     }
-    if (root.is_object() && root.contains("images") && root["images"].is_array()) return items_from_eval(root, path, clicks);
+    if (root.is_object() && root.contains("images") && root["images"].is_array()) {
+        try {
+            return items_from_eval(root, path, clicks);
+        } catch (const json::exception& e) {  // a field of the wrong type
+            throw Error("'" + path + "': not laid out as `keybot eval --json` writes (" + excerpt(e.what(), 120) + ")");
+        }
+    }
     throw Error("'" + path + "': not KeyBot JSON, COCO JSON or a `keybot eval --json` file");
 }
 
