@@ -83,12 +83,7 @@ std::string output_stem(const std::string& out_dir, const std::string& path) { r
 void refuse_colliding_outputs(const std::vector<std::string>& files, const std::string& out_dir) {
     std::map<std::string, std::vector<std::string>> by_output;
     for (const std::string& f : files) by_output[output_stem(out_dir, f)].push_back(f);
-    std::string clashes;
-    for (const auto& [stem, inputs] : by_output) {
-        if (inputs.size() < 2) continue;
-        clashes += "\n  " + stem + ".json <- ";
-        for (std::size_t i = 0; i < inputs.size(); ++i) clashes += (i ? ", " : "") + inputs[i];
-    }
+    const std::string clashes = repeated_entries(by_output, ".json <- ");
     if (!clashes.empty())
         throw Error("inputs with the same name would overwrite each other's outputs (run them with different --out folders):" + clashes);
 }

@@ -40,4 +40,7 @@ struct ParsedArgs {
 ParsedArgs parse_args(const std::vector<std::string>& args, const std::set<std::string>& value_options,
                       const std::set<std::string>& flags);
 
+// For refusing ambiguous inputs: "\n  KEY<between>a, b" for every key with more than one entry, "" when none.
+std::string repeated_entries(const std::map<std::string, std::vector<std::string>>& groups, const std::string& between);
+
 }  // namespace keybot::cli

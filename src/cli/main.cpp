@@ -37,6 +37,16 @@ ParsedArgs parse_args(const std::vector<std::string>& args, const std::set<std::
     return out;
 }
 
+std::string repeated_entries(const std::map<std::string, std::vector<std::string>>& groups, const std::string& between) {
+    std::string out;
+    for (const auto& [key, entries] : groups) {
+        if (entries.size() < 2) continue;
+        out += "\n  " + key + between;
+        for (std::size_t i = 0; i < entries.size(); ++i) out += (i ? ", " : "") + entries[i];
+    }
+    return out;
+}
+
 namespace {
 
 void print_overview(std::ostream& out) {

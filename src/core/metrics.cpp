@@ -1,5 +1,6 @@
 #include "keybot/core/metrics.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -51,6 +52,13 @@ RadialErrorReport radial_error_report(const std::vector<std::vector<Point>>& pre
     for (double& v : r.per_point) v /= static_cast<double>(predicted.size());
     r.overall = n ? total / static_cast<double>(n * predicted.size()) : 0.0;
     return r;
+}
+
+double percentile(std::vector<double> values, double q) {
+    if (values.empty()) throw Error("percentile of an empty sample");
+    const std::size_t i = std::min(values.size() - 1, static_cast<std::size_t>(q * static_cast<double>(values.size())));
+    std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(i), values.end());
+    return values[i];
 }
 
 double success_rate(const std::vector<double>& errors, double radius) {

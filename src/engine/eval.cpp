@@ -19,13 +19,6 @@ std::vector<Point> positions(const std::vector<AnnotatedPoint>& points) {
     return out;
 }
 
-// Nearest-rank percentile (q in [0,1]) of a non-empty sample.
-double percentile(std::vector<double> v, double q) {
-    const std::size_t i = std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())));
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(i), v.end());
-    return v[i];
-}
-
 void record(ClickTrack& t, std::vector<Point> pred, const std::vector<Point>& truth, double image_height) {
     t.mre.push_back(mean_radial_error(pred, truth));
     t.errors.push_back(radial_errors(pred, truth));

@@ -2,7 +2,6 @@
 // the documented list, huge files, a batch where everything fails. Runs the real CLI with the fixture models.
 #include <doctest/doctest.h>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -16,22 +15,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    int status = -1;
-    std::string output;  // stdout and stderr
-};
+using Run = test::CliRun;
 
 Run predict(const std::string& args) {
-    const std::string cmd = std::string("'") + KEYBOT_CLI + "' predict " + args + " --models '" + KEYBOT_FIXTURES_DIR +
-                            "/models' --threads 1 2>&1";
-    Run r;
-    FILE* pipe = popen(cmd.c_str(), "r");
-    REQUIRE(pipe);
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) r.output.append(buf, n);
-    const int raw = pclose(pipe);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return r;
+    return test::run_cli("predict " + args + " --models '" + KEYBOT_FIXTURES_DIR + "/models' --threads 1");
 }
 
 void write_image(const fs::path& path, bool jpeg = false) {

@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include <sys/wait.h>
+
 #include <array>
 #include <cstdio>
 #include <random>
@@ -135,6 +137,18 @@ std::vector<keybot::Point> synthetic_spine(double tilt_top_deg, double tilt_bott
             pts.push_back(c + ex * (sx * half_w) + ey * (sy * half_h));
     }
     return pts;
+}
+
+CliRun run_cli(const std::string& args) {
+    const std::string cmd = std::string("'") + KEYBOT_CLI + "' " + args + " 2>&1";
+    CliRun r;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    REQUIRE(pipe);
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) r.output.append(buf, n);
+    const int raw = pclose(pipe);
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return r;
 }
 
 doctest::skip needs_data() {

@@ -26,6 +26,14 @@ doctest::skip needs_data();
 
 using Bytes = std::vector<std::uint8_t>;
 
+// The real `keybot` CLI (KEYBOT_CLI) run through the shell with `args` (quote paths yourself): its exit status
+// (-1 when it did not exit normally) and its stdout and stderr together.
+struct CliRun {
+    int status = -1;
+    std::string output;
+};
+CliRun run_cli(const std::string& args);
+
 // A fresh empty folder under the system temp dir, removed on destruction.
 struct TempDir {
     std::filesystem::path path;

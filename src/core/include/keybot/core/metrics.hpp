@@ -21,6 +21,9 @@ struct RadialErrorReport {
 RadialErrorReport radial_error_report(const std::vector<std::vector<Point>>& predicted,
                                       const std::vector<std::vector<Point>>& truth);
 
+// Nearest-rank percentile (q in [0,1]) of a sample; keybot::Error for an empty one.
+double percentile(std::vector<double> values, double q);
+
 // Fraction of errors <= radius (0 for an empty list).
 double success_rate(const std::vector<double>& errors, double radius);
 
