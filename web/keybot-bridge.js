@@ -16,6 +16,9 @@
 //   keybot.images() / selectImage(i) / setDone(i, done) / newSession() / whenIdle() / autosaveIdle()
 //   keybot.setView(zoom, cx, cy) / fit() / nextFrame(n) / readPixels() / onChange(fn)
 //   keybot.setOverlay(name, on)        'quads' | 'cobb' | 'errorProbability' | 'heatmap' on or off
+//   keybot.compareLoad(text) / compareUsePrediction() / compareClear() / compareTolerance(px) / compareReport()
+//   keybot.practice(on) / practicePlace(x, y) / selectNamed(name) / practiceCheck() / openReferencePicker()
+//                                      review and practice (generated from the command table, README "Review")
 // Wasm memory can grow (and then detaches old views), so a heap view is never kept across a call that can
 // allocate or across an await: always read Module.HEAPU8 right before use.
 (function () {
@@ -24,6 +27,7 @@
   const canvas = byId('canvas');
   const fileInput = byId('file-input');
   const annotationInput = byId('annotation-input');
+  const referenceInput = byId('reference-input');
   const statusLine = byId('status');
   const dropHint = byId('drop-hint');
 
@@ -160,6 +164,7 @@
 
   function openFilePicker() { fileInput.click(); }
   function openAnnotationPicker() { annotationInput.click(); }
+  function openReferencePicker() { referenceInput.click(); }
 
   // --- Annotation ------------------------------------------------------------------------------------------
   const cString = (ptr) => Module.UTF8ToString(ptr);
@@ -364,6 +369,15 @@
     try { importAnnotation(await file.text()); } catch (e) { showStatus(`Could not read "${file.name}": ${e.message || e}`, true); }
   });
 
+  // Reference to compare with ("Load reference..."): read like an import, but never into the annotation. A bad
+  // file is reported by the app itself (status line and popup).
+  referenceInput.addEventListener('change', async () => {
+    const file = referenceInput.files && referenceInput.files[0];
+    referenceInput.value = '';
+    if (!file) return;
+    try { command('compare-load', await file.text()); } catch (e) { showStatus(`Could not read "${file.name}": ${e.message || e}`, true); }
+  });
+
   // File input ("Open image") and drag-and-drop anywhere on the page.
   fileInput.addEventListener('change', () => {
     const files = Array.from(fileInput.files || []);
@@ -390,7 +404,8 @@
   });
 
   const api = {
-    ready, restored, modelsReady, loadImageBytes, loadFile, openFilePicker, openAnnotationPicker, status, setView,
+    ready, restored, modelsReady, loadImageBytes, loadFile, openFilePicker, openAnnotationPicker, openReferencePicker,
+    status, setView,
     fit, setOverlay, nextFrame, readPixels, onChange, getAnnotation, getAnnotationJson, points, movePoint, undo, redo,
     selectPoint, confirmPoint, nextFlagged, exportAs, importAnnotation, images, selectImage, setDone, newSession,
     whenIdle, autosaveIdle, command, commands, KeybotError,

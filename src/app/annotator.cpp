@@ -65,6 +65,14 @@ bool ensure_prepared(App& app, ImageEntry& e) {
     }
 }
 
+// ensure_prepared(), or the reason recorded as the app's error.
+bool models_can_run(App& app, ImageEntry& e) {
+    if (ensure_prepared(app, e)) return true;
+    app.state.set_error(app.inference.ready() ? "Cannot run the models on this image."
+                                              : "No models are loaded: " + app.inference.message());
+    return false;
+}
+
 std::uint64_t start_job(App& app, ImageEntry& e, JobKind kind, int index, std::vector<AnnotatedPoint> input) {
     auto job = std::make_shared<RevisionJob>();
     job->ticket = app.next_ticket++;
@@ -73,14 +81,37 @@ std::uint64_t start_job(App& app, ImageEntry& e, JobKind kind, int index, std::v
     job->index = index;
     job->input = std::move(input);
     job->started_ms = now_ms();
-    e.pending_ticket = job->ticket;
+    if (kind == JobKind::reference) e.review.prediction_ticket = job->ticket;  // the document's runs go on
+    else e.pending_ticket = job->ticket;
     if (kind == JobKind::correct) e.preview = job->input;
     app.inference.start(job, e.prepared);
     return job->ticket;
 }
 
+bool has_user_points(const std::vector<AnnotatedPoint>& points) {
+    return std::any_of(points.begin(), points.end(), is_reviewed);
+}
+
+// The models' own prediction, kept for review: it lands beside the document, never in it.
+void apply_reference(App& app, RevisionJob& job) {
+    ImageEntry* e = app.state.find(job.entry_id);
+    if (!e || e->review.prediction_ticket != job.ticket) return;
+    ReviewState& r = e->review;
+    r.prediction_ticket = 0;
+    if (job.error.empty()) {
+        r.prediction = std::move(job.output);
+        if (r.reference_from_prediction_pending) r.reference = reference_from_points(r.prediction, ReferenceSource::prediction);
+        if (r.check_pending && r.reference.loaded()) r.checked = true;
+    } else {
+        app.state.set_error("The models could not predict the reference: " + job.error);
+    }
+    r.reference_from_prediction_pending = r.check_pending = false;
+    request_redraw(app);
+}
+
 void apply(App& app, RevisionJob& job) {
     app.finished_ticket = std::max(app.finished_ticket, job.ticket);
+    if (job.kind == JobKind::reference) return apply_reference(app, job);
     ImageEntry* e = app.state.find(job.entry_id);
     if (!e || e->pending_ticket != job.ticket) return;  // image closed, or superseded by a newer edit / undo
     e->pending_ticket = 0;
@@ -94,6 +125,8 @@ void apply(App& app, RevisionJob& job) {
         if (job.kind == JobKind::correct) changed(app, *e);
         return;
     }
+    // A prediction without hints is also the models' own view of the image (review's reference).
+    if (job.kind == JobKind::predict && !has_user_points(job.input)) e->review.prediction = job.output;
     e->doc->set_points(job.output);  // the whole revision = one undo step
     if (first) e->doc->clear_history();  // nothing before the first prediction to go back to
     e->has_points = true;
@@ -211,6 +244,30 @@ std::uint64_t correct_point(App& app, int index, Point position, bool confirmed)
     return start_job(app, *e, JobKind::correct, index, std::move(next));
 }
 
+bool place_point(App& app, int index, Point position) {
+    ImageEntry* e = app.state.active();
+    if (!e) return false;
+    if (index < 0 || index >= e->doc->schema().size()) {
+        app.state.set_error("point index " + std::to_string(index) + " is out of range");
+        return false;
+    }
+    cancel_pending(app, *e);
+    position = keep_inside_image(position, e->doc->image());
+    e->doc->set_point(index, AnnotatedPoint{position.x, position.y, Provenance::user_placed, 0.0});
+    e->has_points = true;
+    e->selected = index;
+    changed(app, *e);
+    return true;
+}
+
+std::uint64_t predict_reference(App& app) {
+    ImageEntry* e = app.state.active();
+    if (!e) return 0;
+    if (!models_can_run(app, *e)) return 0;
+    if (e->review.prediction_ticket) return e->review.prediction_ticket;  // one is on its way
+    return start_job(app, *e, JobKind::reference, -1, std::vector<AnnotatedPoint>(std::size_t(e->doc->schema().size())));
+}
+
 std::uint64_t nudge_selected(App& app, double dx, double dy) {
     ImageEntry* e = app.state.active();
     if (!e || e->selected < 0 || !e->has_points) return 0;
@@ -235,11 +292,7 @@ bool confirm_point(App& app, int index) {
 std::uint64_t repredict(App& app) {
     ImageEntry* e = app.state.active();
     if (!e) return 0;
-    if (!ensure_prepared(app, *e)) {
-        app.state.set_error(app.inference.ready() ? "Cannot run the models on this image."
-                                                  : "No models are loaded: " + app.inference.message());
-        return 0;
-    }
+    if (!models_can_run(app, *e)) return 0;
     return start_job(app, *e, JobKind::predict, -1, e->has_points ? e->shown_points() : e->doc->points());
 }
 
@@ -331,7 +384,8 @@ bool settled(const App& app) {
 void poll(App& app) {
     for (auto& job : app.inference.take_finished()) apply(app, *job);
     ImageEntry* e = app.state.active();
-    if (e && !e->has_points && !e->pending_ticket && app.inference.ready() && ensure_prepared(app, *e))
+    // Practice keeps the models silent: the user places every point.
+    if (e && !e->has_points && !e->pending_ticket && !e->review.practice && app.inference.ready() && ensure_prepared(app, *e))
         start_job(app, *e, JobKind::predict, -1, e->doc->points());
     autosave_tick(app, false);
 }

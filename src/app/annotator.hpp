@@ -24,6 +24,14 @@ bool open_image_file(App& app, const std::string& path);
 // document as ONE undo step. Returns the ticket (0 when refused: no image / bad index; error recorded).
 std::uint64_t correct_point(App& app, int index, Point position, bool confirmed = false);
 std::uint64_t nudge_selected(App& app, double dx, double dy);
+// A user placement without the models (practice mode): point `index` becomes user_placed at `position` (kept
+// inside the image) and is selected; one undo step; the other points stay as they are. False (error recorded)
+// for a bad index or no image.
+bool place_point(App& app, int index, Point position);
+// Runs the models on the open image without the user's points as hints; the result is kept as
+// ImageEntry::review.prediction (not in the document). Returns the ticket (the run already in flight, if one
+// is), 0 when the models cannot run (error recorded).
+std::uint64_t predict_reference(App& app);
 // Marks the point reviewed as it is (user_confirmed). One undo step; no model run.
 bool confirm_point(App& app, int index);
 // Runs the pipeline again on the current points (user points kept). One undo step.

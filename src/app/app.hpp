@@ -42,6 +42,7 @@ struct App {
     FramePacer pacer;                  // when to draw (frame_pacer.hpp)
     Inference inference;
     Overlays overlays;
+    double review_tolerance = kDefaultTolerancePx;  // distances above it are listed (compare, practice score)
     unsigned uploaded_generation = 0;  // image generation on the GPU
     unsigned frame = 0;                // frames rendered so far
     bool quit = false;

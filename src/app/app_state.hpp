@@ -11,6 +11,7 @@
 #include "keybot/core/document.hpp"
 #include "keybot/core/geometry.hpp"
 #include "keybot/core/image.hpp"
+#include "review_state.hpp"
 
 namespace keybot::app {
 
@@ -73,6 +74,7 @@ struct ImageEntry {
     std::vector<float> heatmap;           // heatmap_rows * heatmap_cols values in [0,1], tiling the whole image
     int heatmap_cols = 0, heatmap_rows = 0;
     unsigned heatmap_generation = 0;      // increases whenever `heatmap` changes (texture upload)
+    ReviewState review;                   // reference to compare with, practice mode (never saved with the document)
     const std::vector<AnnotatedPoint>& shown_points() const { return pending_ticket && !preview.empty() ? preview : doc->points(); }
 };
 

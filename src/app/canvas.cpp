@@ -8,6 +8,7 @@
 
 #include "app.hpp"
 #include "keybot/core/cobb_ends.hpp"
+#include "review_state.hpp"
 
 namespace keybot::app {
 
@@ -23,6 +24,11 @@ constexpr ImU32 kLabelColor = IM_COL32(220, 240, 255, 255);
 constexpr ImU32 kShadow = IM_COL32(0, 0, 0, 200);
 constexpr ImU32 kCurveColors[3] = {IM_COL32(255, 80, 200, 255), IM_COL32(255, 225, 60, 255), IM_COL32(120, 255, 140, 255)};
 constexpr const char* kCurveNames[3] = {"Main", "Upper", "Lower"};
+// The reference: hollow markers in a colour no provenance uses, a line to each counterpart (red when farther
+// than the tolerance).
+constexpr ImU32 kReferenceColor = IM_COL32(255, 60, 220, 255);
+constexpr ImU32 kPairLineColor = IM_COL32(255, 200, 240, 150);
+constexpr ImU32 kOverToleranceColor = IM_COL32(255, 50, 50, 255);
 
 void text_with_shadow(ImDrawList* draw, ImVec2 pos, ImU32 color, const char* text) {
     draw->AddText(ImVec2(pos.x + 1, pos.y + 1), kShadow, text);
@@ -62,7 +68,30 @@ void draw_cobb(ImDrawList* draw, const App& app, const ImageEntry& e, const std:
     }
 }
 
+void draw_reference(ImDrawList* draw, const App& app, const ImageEntry& e, const std::vector<AnnotatedPoint>& pts) {
+    const std::vector<Point>& ref = e.review.reference.points;
+    if (ref.size() != pts.size()) return;
+    std::vector<bool> over(pts.size(), false);
+    try {
+        if (const auto report = review_report(e, app.review_tolerance))
+            for (int i : report->over) over[std::size_t(i)] = true;
+    } catch (const std::exception&) {
+        // Not comparable (e.g. undefined Cobb angles): the panel says why; the pairs are still drawn.
+    }
+    for (std::size_t i = 0; i < ref.size(); ++i) {
+        const ImVec2 a = to_screen(app, pts[i].x, pts[i].y), b = to_screen(app, ref[i].x, ref[i].y);
+        draw->AddLine(a, b, over[i] ? kOverToleranceColor : kPairLineColor, over[i] ? 2.0f : 1.0f);
+    }
+    for (const Point& r : ref) {
+        const ImVec2 s = to_screen(app, r.x, r.y);
+        draw->AddCircle(s, 5.5f, kShadow, 12, 3.0f);
+        draw->AddCircle(s, 5.5f, kReferenceColor, 12, 1.5f);
+    }
+}
+
 }  // namespace
+
+ImU32 reference_color() { return kReferenceColor; }
 
 ImU32 provenance_color(Provenance p) {
     switch (p) {
@@ -87,7 +116,7 @@ const char* provenance_label(Provenance p) {
 }
 
 int hit_test(const App& app, const ImageEntry& e, Point screen, double radius) {
-    if (!e.has_points) return -1;
+    if (!e.has_points || e.review.practice) return -1;  // practice: a click places the target
     const auto& pts = e.shown_points();
     int best = -1;
     double best_d = radius;
@@ -110,7 +139,7 @@ void sync_heatmap_texture(App& app, const ImageEntry& e) {
 void draw_annotation(ImDrawList* draw, const App& app, const ImageEntry& e, const CanvasDrag& drag, float pulse) {
     if (!e.has_points) return;
     const HeatmapTexture& heat = app.heatmap_texture;
-    if (app.overlays.heatmap && !e.heatmap.empty() && heat.holds(e.id, e.heatmap_generation)) {
+    if (app.overlays.heatmap && !e.review.practice && !e.heatmap.empty() && heat.holds(e.id, e.heatmap_generation)) {
         // The model saw the whole image resized, so the map's cells tile the image rectangle exactly.
         draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(heat.id())), to_screen(app, 0, 0),
                        to_screen(app, e.width, e.height));
@@ -123,11 +152,15 @@ void draw_annotation(ImDrawList* draw, const App& app, const ImageEntry& e, cons
     }
     const Schema& schema = e.doc->schema();
     const bool corners4 = schema.corner_names.size() == 4;
+    // Practice shows only what the user placed: the models' points, flags and heatmaps would give answers away.
+    const bool practice = e.review.practice;
+    const auto shown = [&](int i) { return !practice || is_placed(pts[std::size_t(i)]); };
+    const bool all_shown = !practice || placed_count(pts) == int(pts.size());
 
     if (app.overlays.quads) {
         for (std::size_t g = 0; g < schema.groups.size(); ++g) {
             const auto& idx = schema.groups[g];
-            if (corners4) {  // tl, tr, br, bl
+            if (corners4 && std::all_of(idx.begin(), idx.end(), shown)) {  // tl, tr, br, bl
                 const ImVec2 q[4] = {to_screen(app, pts[idx[0]].x, pts[idx[0]].y), to_screen(app, pts[idx[1]].x, pts[idx[1]].y),
                                      to_screen(app, pts[idx[3]].x, pts[idx[3]].y), to_screen(app, pts[idx[2]].x, pts[idx[2]].y)};
                 draw->AddPolyline(q, 4, kQuadColor, ImDrawFlags_Closed, 1.5f);
@@ -140,9 +173,10 @@ void draw_annotation(ImDrawList* draw, const App& app, const ImageEntry& e, cons
             }
         }
     }
-    if (app.overlays.cobb) draw_cobb(draw, app, e, pts);
+    if (app.overlays.cobb && all_shown) draw_cobb(draw, app, e, pts);
+    if (comparison_visible(e)) draw_reference(draw, app, e, pts);
 
-    if (app.overlays.error_probability) {
+    if (app.overlays.error_probability && !practice) {
         for (const auto& p : pts) {
             const float prob = float(std::clamp(p.error_probability, 0.0, 1.0));
             const ImU32 c = IM_COL32(int(60 + 195 * prob), int(220 - 180 * prob), 60, 90);
@@ -151,6 +185,7 @@ void draw_annotation(ImDrawList* draw, const App& app, const ImageEntry& e, cons
     }
 
     for (int i = 0; i < int(pts.size()); ++i) {
+        if (!shown(i)) continue;
         const ImVec2 s = to_screen(app, pts[i].x, pts[i].y);
         const Provenance prov = pts[i].provenance;
         const ImU32 color = provenance_color(prov);

@@ -1,7 +1,8 @@
 #pragma once
 // The annotation overlay drawn over the image with ImGui's draw list: vertebra quads labelled T1..L5, points
 // coloured by provenance (flagged ones pulse with an orange ring), the selection, Cobb end-vertebra lines with
-// their angles, and the optional error-probability circles.
+// their angles, the optional error-probability circles, and a reference being compared with (hollow markers,
+// a line to each counterpart). In practice mode only the points the user placed are drawn.
 #include <vector>
 
 #include "imgui.h"
@@ -16,6 +17,7 @@ struct ImageEntry;
 // Provenance colours (also used by the legend).
 ImU32 provenance_color(Provenance p);
 const char* provenance_label(Provenance p);
+ImU32 reference_color();  // the reference's markers (review panel legend)
 
 struct CanvasDrag {
     int index = -1;          // point being dragged

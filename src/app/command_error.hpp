@@ -19,6 +19,8 @@ namespace keybot::app {
     X(bad_format)        /* unknown export format, unreadable annotation */                        \
     X(io_failed)         /* a file could not be read or written */                                 \
     X(not_available)     /* not on this platform (e.g. file paths in the browser) */               \
+    X(wrong_mode)        /* not in this mode: practice on (the models stay silent) or off */       \
+    X(incomplete)        /* practice Check before every point is placed */                         \
     X(failed)            /* anything else (the message says what) */
 
 enum class CommandError {

@@ -9,6 +9,7 @@
 #include "annotator.hpp"
 #include "app.hpp"
 #include "keybot/core/file_io.hpp"
+#include "review_actions.hpp"
 #include "ui.hpp"
 
 namespace keybot::app {
@@ -28,10 +29,18 @@ bool has_image(const App& app) { return app.state.active() != nullptr; }
 bool has_points(const App& app) { return app.state.active() && app.state.active()->has_points; }
 bool has_selection(const App& app) { return has_points(app) && app.state.active()->selected >= 0; }
 bool has_view(const App& app) { return app.viewer.has_image(); }
+bool practicing(const App& app) { return has_image(app) && app.state.active()->review.practice; }
+// Commands that run the models or point at their results stay off in practice mode (the models are silent).
+bool silent_ok(const App& app) { return !practicing(app); }
+bool has_points_silent(const App& app) { return has_points(app) && silent_ok(app); }
+bool has_selection_silent(const App& app) { return has_selection(app) && silent_ok(app); }
 
 // The precondition's message when a command is refused.
 CommandResult refused(const App& app) {
     if (!has_image(app)) return fail(CommandError::no_image, "No image is open.");
+    if (practicing(app) && has_points(app))
+        return fail(CommandError::wrong_mode, "Practice mode is on: the models stay silent and you place the points "
+                                              "(turn practice off for this).");
     if (!has_points(app)) return fail(CommandError::no_points, "\"" + app.state.active()->name + "\" has no points yet.");
     return fail(CommandError::bad_index, "No point is selected.");
 }
@@ -87,20 +96,38 @@ CommandResult export_text(App& app, const json& args) {
     return ok(args[1]);
 }
 
-CommandResult import_file(App& app, const json& args) {
+// Desktop: reads the annotation file args[0] and hands its text to `use` (import, reference). The browser has
+// no paths: `browser_way` says what it offers instead.
+CommandResult annotation_file(App& app, const json& args, bool (*use)(App&, const std::string&), const char* browser_way) {
 #if defined(__EMSCRIPTEN__)
-    (void)app, (void)args;
-    return fail(CommandError::not_available, "The browser imports files through keybot.importAnnotation(text).");
+    (void)app, (void)args, (void)use;
+    return fail(CommandError::not_available, browser_way);
 #else
+    (void)browser_way;
     std::string text;
     try {
         text = read_file_text(args[0].get<std::string>());
     } catch (const std::exception& e) {
         return fail(CommandError::io_failed, e.what());
     }
-    if (!import_annotation_text(app, text)) return fail(CommandError::bad_format, app.state.error());
+    if (!use(app, text)) return fail(CommandError::bad_format, app.state.error());
     return ok(true);
 #endif
+}
+
+CommandResult import_file(App& app, const json& args) {
+    return annotation_file(app, args, import_annotation_text, "The browser imports files through keybot.importAnnotation(text).");
+}
+
+CommandResult practice_only(const App& app) {
+    if (practicing(app)) return ok();
+    return fail(CommandError::wrong_mode, "Practice mode is off: turn it on first (practice on).");
+}
+
+// A review step that may have started a model run: its ticket (wait for it like movePoint's), or true when done.
+CommandResult step_result(App& app, ReviewStep step, CommandError refusal) {
+    if (!step.ok) return fail(refusal, app.state.error());
+    return step.ticket ? ok(step.ticket) : ok(true);
 }
 
 CommandResult open_file(App& app, const json& args) {
@@ -119,7 +146,7 @@ std::vector<Command> make_table() {
     // Points -------------------------------------------------------------------------------------------------
     t.push_back({"move", "movePoint", {{"I"}, {"X", T::number}, {"Y", T::number}},
                  "user correction of point I to (X, Y) image px, like a drag ending there; the models revise the others "
-                 "(the value is the run's ticket)", true, {}, has_points, [](App& app, const json& a) {
+                 "(the value is the run's ticket)", true, {}, has_points_silent, [](App& app, const json& a) {
                      if (auto r = check_point(app, a[0]); !r.ok()) return r;
                      return ticket_or_error(app, correct_point(app, a[0], {a[1].get<double>(), a[2].get<double>()}));
                  }});
@@ -134,11 +161,12 @@ std::vector<Command> make_table() {
         }
     }
     t.push_back({"nudge", "nudge", {{"DX", T::number}, {"DY", T::number}},
-                 "move the selected point by (DX, DY) px: a correction like a drag", true, arrows, has_selection,
+                 "move the selected point by (DX, DY) px: a correction like a drag", true, arrows, has_selection_silent,
                  [](App& app, const json& a) {
                      return ticket_or_error(app, nudge_selected(app, a[0].get<double>(), a[1].get<double>()));
                  }});
-    t.push_back({"select", "selectPoint", {{"I"}}, "select point I (-1: none)", false, {}, has_points,
+    t.push_back({"select", "selectPoint", {{"I"}}, "select point I (-1: none; in practice: the point to place next)",
+                 false, {}, [](const App& app) { return has_points(app) || practicing(app); },
                  [](App& app, const json& a) {
                      if (a[0] != -1)
                          if (auto r = check_point(app, a[0]); !r.ok()) return r;
@@ -163,18 +191,18 @@ std::vector<Command> make_table() {
                  }});
     t.push_back({"confirm", "confirmPoint", {{"I", T::integer, true}},
                  "confirm point I (default: the selected one) as it is: user_confirmed, the models never move it", true,
-                 {{SDL_SCANCODE_C, none, false, json::array(), "C"}}, has_selection, [](App& app, const json& a) {
+                 {{SDL_SCANCODE_C, none, false, json::array(), "C"}}, has_selection_silent, [](App& app, const json& a) {
                      const int i = a.empty() ? app.state.active()->selected : a[0].get<int>();
                      if (auto r = check_point(app, i); !r.ok()) return r;
                      if (!confirm_point(app, i)) return fail(CommandError::failed, app.state.error());
                      return ok(true);
                  }});
     t.push_back({"next-flagged", "nextFlagged", {}, "select the next flagged point and centre the view on it", false,
-                 {{SDL_SCANCODE_N, none, false, json::array(), "N"}}, has_points,
+                 {{SDL_SCANCODE_N, none, false, json::array(), "N"}}, has_points_silent,
                  [](App& app, const json&) { return select_next(app, next_flagged, "No flagged point is left."); }});
     t.push_back({"next-unreviewed", "nextUnreviewed", {},
                  "select the next point you have not reviewed (placed or confirmed) and centre the view on it", false,
-                 {{SDL_SCANCODE_U, none, false, json::array(), "U"}}, has_points,
+                 {{SDL_SCANCODE_U, none, false, json::array(), "U"}}, has_points_silent,
                  [](App& app, const json&) { return select_next(app, next_unreviewed, "Every point is reviewed."); }});
     t.push_back({"undo", "undo", {}, "undo the last change of the open image (a correction still running is dropped)", false,
                  {{SDL_SCANCODE_Z, ctrl, true, json::array(), "Ctrl+Z"}}, has_image, [](App& app, const json&) {
@@ -187,7 +215,8 @@ std::vector<Command> make_table() {
                      return redo(app) ? ok(true) : fail(CommandError::nothing_to_redo, "Nothing to redo.");
                  }});
     t.push_back({"predict", "predict", {}, "run the models again on the open image (your points are kept)", true, {},
-                 [](const App& app) { return has_image(app) && app.inference.ready(); }, [](App& app, const json&) {
+                 [](const App& app) { return has_image(app) && app.inference.ready() && silent_ok(app); },
+                 [](App& app, const json&) {
                      const std::uint64_t ticket = repredict(app);
                      return ticket ? ok(ticket) : fail(CommandError::no_models, app.state.error());
                  }});
@@ -248,6 +277,70 @@ std::vector<Command> make_table() {
                  [](App& app, const json& a) {
                      if (!import_annotation_text(app, a[0])) return fail(CommandError::bad_format, app.state.error());
                      return ok(true);
+                 }});
+    // Review: compare with a reference, practice ---------------------------------------------------------------
+    t.push_back({"select-named", "selectNamed", {{"NAME", T::text}},
+                 "select a point by its name (T7_top_left) or label (T7 top-left); in practice: the point to place next",
+                 false, {}, [](const App& app) { return has_points(app) || practicing(app); }, [](App& app, const json& a) {
+                     const int i = find_point_by_name(app.state.active()->doc->schema(), a[0]);
+                     if (i < 0) return fail(CommandError::bad_index, "no point is named '" + a[0].get<std::string>() + "'");
+                     app.state.active()->selected = i;
+                     return ok(i);
+                 }});
+    t.push_back({"compare-load", "compareLoad", {{"TEXT", T::text}},
+                 "compare the open image's points with a reference: KeyBot JSON, COCO JSON or an AASCE row (never edited)",
+                 false, {}, has_image, [](App& app, const json& a) {
+                     if (!load_reference_text(app, a[0])) return fail(CommandError::bad_format, app.state.error());
+                     return ok(true);
+                 }});
+    t.push_back({"compare-load-file", "", {{"PATH", T::text}}, "compare with a reference file (desktop)", false, {},
+                 has_image, [](App& app, const json& a) {
+                     return annotation_file(app, a, load_reference_text, "The browser loads a reference through keybot.compareLoad(text).");
+                 }});
+    t.push_back({"compare-use-prediction", "compareUsePrediction", {},
+                 "compare with the models' own prediction of the open image (true, or the ticket of the run)", false, {},
+                 has_image, [](App& app, const json&) {
+                     return step_result(app, use_prediction_as_reference(app), CommandError::no_models);
+                 }});
+    t.push_back({"compare-clear", "compareClear", {}, "stop comparing: forget the reference", false, {}, has_image,
+                 [](App& app, const json&) {
+                     clear_reference(app);
+                     return ok();
+                 }});
+    t.push_back({"compare-tolerance", "compareTolerance", {{"PX", T::number}},
+                 "list the points farther than PX image px from the reference", false, {}, always, [](App& app, const json& a) {
+                     if (!set_tolerance(app, a[0].get<double>())) return fail(CommandError::bad_arguments, app.state.error());
+                     return ok(app.review_tolerance);
+                 }});
+    t.push_back({"compare-report", "compareReport", {},
+                 "the comparison as JSON: reference, tolerance, practice progress, mean / max distance, points over "
+                 "tolerance, Cobb angles of both",
+                 false, {}, has_image, [](App& app, const json&) { return ok(review_json(*app.state.active(), app.review_tolerance)); }});
+    t.push_back({"practice", "practice", {{"on|off", T::on_off, true}},
+                 "practice mode (no argument: toggle): the models stay silent, the app names the next point to place",
+                 false, {}, has_image, [](App& app, const json& a) {
+                     const bool on = on_off_or_toggle(a, 0, app.state.active()->review.practice);
+                     set_practice(app, on);
+                     return ok(on);
+                 }});
+    t.push_back({"practice-place", "practicePlace", {{"X", T::number}, {"Y", T::number}},
+                 "practice: place the target point at (X, Y) image px, then target the next (the value: the placed index)",
+                 true, {}, has_image, [](App& app, const json& a) {
+                     if (auto r = practice_only(app); !r.ok()) return r;
+                     const int placed = practice_place(app, {a[0].get<double>(), a[1].get<double>()});
+                     return placed >= 0 ? ok(placed) : fail(CommandError::bad_index, app.state.error());
+                 }});
+    t.push_back({"practice-check", "practiceCheck", {},
+                 "practice: reveal the reference (the loaded one, else the models' prediction) and the score (true, or "
+                 "the ticket of the models' run)",
+                 false, {}, has_image, [](App& app, const json&) {
+                     if (auto r = practice_only(app); !r.ok()) return r;
+                     const ImageEntry& e = *app.state.active();
+                     const int total = e.doc->schema().size(), placed = e.has_points ? placed_count(e.doc->points()) : 0;
+                     if (placed < total)
+                         return fail(CommandError::incomplete, "Place every point first: " + std::to_string(total - placed) +
+                                                                   " of " + std::to_string(total) + " are left.");
+                     return step_result(app, practice_check(app), CommandError::no_models);
                  }});
     // View and display ----------------------------------------------------------------------------------------
     t.push_back({"fit", "fit", {}, "fit the image into the view", false, {{SDL_SCANCODE_F, none, false, json::array(), "F"}},

@@ -19,7 +19,9 @@
 
 namespace keybot::app {
 
-enum class JobKind { predict, correct };
+// predict and correct land in the document; reference is the models' own prediction (no user hints) kept
+// beside it for review (ImageEntry::review), never in the document.
+enum class JobKind { predict, correct, reference };
 
 struct RevisionJob {
     std::uint64_t ticket = 0;     // increasing per job

@@ -12,6 +12,10 @@ EM_JS(int, keybot_js_open_annotation_picker, (), {
     if (window.keybot && window.keybot.openAnnotationPicker) { window.keybot.openAnnotationPicker(); return 1; }
     return 0;
 });
+EM_JS(int, keybot_js_open_reference_picker, (), {
+    if (window.keybot && window.keybot.openReferencePicker) { window.keybot.openReferencePicker(); return 1; }
+    return 0;
+});
 EM_JS(void, keybot_js_state_changed, (), {
     if (window.keybot && window.keybot._stateChanged) window.keybot._stateChanged();
 });
@@ -24,6 +28,7 @@ EM_JS(void, keybot_js_download, (const char* name, const char* text), {
 namespace keybot::app {
 bool platform_open_file_picker() { return keybot_js_open_file_picker() != 0; }
 bool platform_open_annotation_picker() { return keybot_js_open_annotation_picker() != 0; }
+bool platform_open_reference_picker() { return keybot_js_open_reference_picker() != 0; }
 void platform_notify_state_changed() { keybot_js_state_changed(); }
 void platform_set_loop_idle(bool idle) {
     static bool paused = false;
@@ -52,6 +57,7 @@ std::string platform_save_text(const std::string& name, const std::string& text,
 namespace keybot::app {
 bool platform_open_file_picker() { return false; }
 bool platform_open_annotation_picker() { return false; }
+bool platform_open_reference_picker() { return false; }
 void platform_notify_state_changed() {}
 void platform_set_loop_idle(bool) {}
 bool platform_target_window_size(int*, int*) { return false; }

@@ -9,6 +9,8 @@ namespace keybot::app {
 bool platform_open_file_picker();
 // The same for annotation files (import).
 bool platform_open_annotation_picker();
+// The same for a reference to compare with (compare-load).
+bool platform_open_reference_picker();
 // Browser: tells the page that the app state changed (status line, window.keybot listeners). Desktop: no-op.
 void platform_notify_state_changed();
 // Browser: idle (nothing to draw, no run in flight, no models opening, nothing left to autosave) pauses the

@@ -3,7 +3,8 @@
 #   -DMODE=scripted -DMODELS=dir (ctest app_native_scripted): the same image with the fixture models, driven by
 #   a --script (see src/app/script.hpp): prediction, a correction that keeps the dragged point exactly, undo /
 #   redo restoring exactly, confirm, next-unreviewed, error codes of failing commands, exports in every format
-#   and their reimport, autosave restore on reopen, and a screenshot that must show the image with its
+#   and their reimport, review (a reference loaded from the exported row, a bad one refused) and practice mode
+#   (the models' commands refused, a placement without them, undo), autosave restore on reopen, and a screenshot that must show the image with its
 #   annotation (points, the corrected point, Cobb lines).
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
@@ -87,6 +88,28 @@ expect-points 68
 expect-provenance 20 user_confirmed
 undo
 expect-same
+compare-load-file ${WORK}/out.landmarks.csv
+compare-tolerance 5
+compare-report
+expect-error bad_format
+compare-load not an annotation
+expect-same
+practice on
+expect-selected 0
+expect-error wrong_mode
+move 3 10 10
+expect-error incomplete
+practice-check
+practice-place 12.5 30.25
+expect-point 0 12.5 30.25
+expect-provenance 0 user_placed
+expect-selected 1
+select-named T1 top-left
+expect-selected 0
+undo
+expect-same
+practice off
+compare-clear
 done on
 expect-done 1
 fit

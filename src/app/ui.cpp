@@ -16,6 +16,7 @@
 #include "keybot/core/cobb_ends.hpp"
 #include "keybot/core/file_io.hpp"
 #include "platform.hpp"
+#include "review_panel.hpp"
 
 namespace keybot::app {
 
@@ -151,8 +152,12 @@ void draw_viewer(App& app, UiState& ui, ImVec2 pos, ImVec2 size) {
         if (hovered && io.MouseWheel != 0.0f) viewer.zoom_at(std::pow(kWheelZoomStep, io.MouseWheel), mouse);
         const bool space = key_down(SDL_SCANCODE_SPACE) && !io.WantTextInput;
 
-        // Press: left on a point = drag it; Space+left, middle, right = pan; Shift+right = window/level.
-        if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && !space) {
+        // Press: left on a point = drag it (practice: place the target there); Space+left, middle, right = pan;
+        // Shift+right = window/level.
+        if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && !space && e->review.practice) {
+            const Point at = viewer.screen_to_image(mouse);
+            run_command(app, "practice-place", {at.x, at.y});
+        } else if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && !space) {
             const int hit = hit_test(app, *e, mouse, kHitRadius);
             if (e->has_points) run_command(app, "select", {hit});
             if (hit >= 0) {
@@ -338,8 +343,11 @@ void draw_models_section(const App& app) {
 void draw_side_panel(App& app, UiState& ui, ImVec2 pos, ImVec2 size) {
     begin_panel("##side", pos, size);
     if (ImGui::CollapsingHeader("Images", ImGuiTreeNodeFlags_DefaultOpen)) draw_images_section(app, ui);
-    if (ImGui::CollapsingHeader("Points", ImGuiTreeNodeFlags_DefaultOpen)) draw_point_section(app);
-    if (ImGui::CollapsingHeader("Cobb angles", ImGuiTreeNodeFlags_DefaultOpen)) draw_cobb_section(app);
+    // Practice hides what the models know (their points, flags and the Cobb angles of the whole set).
+    const bool practice = app.state.active() && app.state.active()->review.practice;
+    if (!practice && ImGui::CollapsingHeader("Points", ImGuiTreeNodeFlags_DefaultOpen)) draw_point_section(app);
+    if (ImGui::CollapsingHeader("Review", ImGuiTreeNodeFlags_DefaultOpen)) draw_review_section(app, ui);
+    if (!practice && ImGui::CollapsingHeader("Cobb angles", ImGuiTreeNodeFlags_DefaultOpen)) draw_cobb_section(app);
     if (ImGui::CollapsingHeader("Display", ImGuiTreeNodeFlags_DefaultOpen)) draw_display_section(app);
     if (ImGui::CollapsingHeader("Legend")) {
         for (Provenance p : {Provenance::predicted, Provenance::flagged, Provenance::model_corrected, Provenance::user_placed,
@@ -418,14 +426,16 @@ void draw_path_popup(App& app, UiState& ui) {
     }
     if (!ImGui::BeginPopupModal(kPathPopup, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
     const bool image = ui.prompt_open_for == UiState::Prompt::open_image;
-    ImGui::TextUnformatted(image ? "Image file (PNG, JPEG, BMP, PGM; 8 or 16 bit), or drop a file onto the window:"
-                                 : "Annotation file (KeyBot JSON, COCO JSON or an AASCE landmarks row):");
+    const bool reference = ui.prompt_open_for == UiState::Prompt::load_reference;
+    ImGui::TextUnformatted(image       ? "Image file (PNG, JPEG, BMP, PGM; 8 or 16 bit), or drop a file onto the window:"
+                           : reference ? "Reference to compare with (KeyBot JSON, COCO JSON or an AASCE landmarks row):"
+                                       : "Annotation file (KeyBot JSON, COCO JSON or an AASCE landmarks row):");
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 36.0f);
     const bool entered = ImGui::InputText("##path", ui.path, sizeof ui.path, ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::Button("Open") || entered) {
         ImGui::CloseCurrentPopup();
-        run_command(app, image ? "open" : "import", {std::string(ui.path)});
+        run_command(app, image ? "open" : reference ? "compare-load-file" : "import", {std::string(ui.path)});
     }
     ImGui::SameLine();
     if (ImGui::Button("Cancel") || key_pressed(ui, SDL_SCANCODE_ESCAPE)) ImGui::CloseCurrentPopup();

@@ -13,7 +13,7 @@ namespace keybot::app {
 struct App;
 
 struct UiState {
-    enum class Prompt { none, open_image, import_annotation };
+    enum class Prompt { none, open_image, import_annotation, load_reference };
     Prompt show_prompt = Prompt::none;  // desktop path prompts (no native file dialog in SDL2)
     char path[1024] = {};
     unsigned shown_error_count = 0;     // errors already announced with a popup
