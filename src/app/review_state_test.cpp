@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app_state.hpp"
+#include "keybot/core/cobb.hpp"
 #include "keybot/core/error.hpp"
 #include "keybot/core/formats.hpp"
 #include "review_state.hpp"
@@ -142,8 +143,17 @@ TEST_CASE("the report: distances against the reference, over tolerance, hidden i
     REQUIRE(c["overTolerance"].size() == 1u);
     CHECK(c["overTolerance"][0]["index"] == 40);
     CHECK(c["overTolerance"][0]["label"] == point_label(aasce_spine(), 40));
-    // A translated straight spine has the same Cobb angles.
-    for (int k = 0; k < 3; ++k) CHECK(c["cobb"]["difference"][k].get<double>() == doctest::Approx(0.0).epsilon(1e-9));
+    // Cobb angles of each side by the reference method itself (point 40 tilts vertebra 11 of the reference), and
+    // the report's difference is the user's minus the reference's.
+    std::vector<Point> user_xy, ref_xy;
+    for (const auto& p : user) user_xy.push_back({p.x, p.y});
+    for (const auto& p : ref) ref_xy.push_back({p.x, p.y});
+    const auto cobb_user = cobb_angles(user_xy, kHeight).columns(), cobb_ref = cobb_angles(ref_xy, kHeight).columns();
+    for (int k = 0; k < 3; ++k) {
+        CHECK(c["cobb"]["difference"][k].get<double>() == doctest::Approx(cobb_user[k] - cobb_ref[k]));
+        CHECK(c["cobb"]["difference"][k].get<double>() ==
+              doctest::Approx(c["cobb"]["user"][k].get<double>() - c["cobb"]["reference"][k].get<double>()));
+    }
     CHECK(review_json(*e, 4.0)["comparison"]["within"] == 0);
     CHECK(j["unit"] == "px");
 
