@@ -57,6 +57,10 @@ class Config:
     refiner: StageConfig = field(default_factory=lambda: StageConfig(minutes=105))
     detector: StageConfig = field(default_factory=lambda: StageConfig(minutes=24, lr=1e-3))
     corrector: StageConfig = field(default_factory=lambda: StageConfig(minutes=24, lr=1e-3))
+    # Detector -> corrector rounds the app runs per click, stored in the corrector's metadata
+    # (keybot.pipeline_rounds; the engine reads it). v2's second cycle: its corrector (282 steps) left the
+    # pipeline behind the refiner alone at every click count, so 0 = refiner + the detector's flags.
+    pipeline_rounds: int = 0
     flip_tta: bool = False                  # True: refiner/corrector ONNX average with a mirrored pass (2x cost)
     max_val_images: int = 0                 # 0 = all validation images in the final evaluation
 
@@ -74,7 +78,7 @@ def get_config(name: str) -> Config:
     if name == "default":
         return Config()
     if name == "v1":  # what produced the shipped models (commit a4512a0): patchify stem, no attention
-        return Config(name="v1", widths=(0, 24, 48, 96, 160), attention=0,
+        return Config(name="v1", widths=(0, 24, 48, 96, 160), attention=0, pipeline_rounds=2,
                       refiner=StageConfig(minutes=80), detector=StageConfig(minutes=25, lr=1e-3),
                       corrector=StageConfig(minutes=25, lr=1e-3))
     if name == "gpu":

@@ -51,6 +51,8 @@ def set_meta(model_proto, cfg, role, extra=None):
     }
     if role == "detector":
         meta["keybot.error_threshold_px"] = str(cfg.error_threshold)
+    if role == "corrector":
+        meta["keybot.pipeline_rounds"] = str(cfg.pipeline_rounds)
     meta.update(extra or {})
     del model_proto.metadata_props[:]
     for k, v in meta.items():

@@ -193,7 +193,7 @@ int run(const std::vector<std::string>& args) {
     if (a.values.count("--json")) {
         json summary = {{"images", s.images}, {"clicks", clicks}, {"skipped_unrepairable", unrepairable}, {"failed", failed},
                         {"models", ea.models_dir}, {"variant", ea.suffix.empty() ? "fp32" : ea.suffix.substr(1)}, {"model_version", models.refiner->info().metadata_value("keybot.version")},
-                        {"rounds", ea.pipeline.rounds}, {"threshold", ea.pipeline.threshold}, {"verify", ea.pipeline.verify_corrections},
+                        {"rounds", pipeline.options().rounds}, {"threshold", ea.pipeline.threshold}, {"verify", ea.pipeline.verify_corrections},
                         {"full", track_json(s.full)}, {"refiner", track_json(s.refiner)}, {"manual", track_json(s.manual)},
                         {"detector", {{"on", "refiner output, 0 clicks"}, {"error_threshold_input_px", error_px},
                                       {"precision", detector_total.precision()}, {"recall", detector_total.recall()},

@@ -33,7 +33,7 @@ const char* const kUsage =
     "  --models DIR     refiner.onnx, detector.onnx, corrector.onnx (default: models)\n"
     "  --threads N      CPU threads in all (default: all cores); images run in parallel\n"
     "  --cuda           use the CUDA execution provider (falls back to CPU with a message)\n"
-    "  --rounds R       detector -> corrector rounds (default 2)\n"
+    "  --rounds R       detector -> corrector rounds (default: the corrector's keybot.pipeline_rounds, else 2)\n"
     "  --threshold T    error probability that marks a point untrusted / flagged (default 0.5)\n"
     "  --verify         keep a corrector move only when the detector then rates the point less likely wrong\n";
 

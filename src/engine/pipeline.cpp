@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <future>
+#include <stdexcept>
+#include <string>
 
 #include "keybot/core/error.hpp"
 #include "pipeline_run.hpp"
@@ -43,7 +45,21 @@ Models load_models(const std::string& dir, const SessionOptions& options, const 
 Pipeline::Pipeline(Models& models, PipelineOptions options, const Schema& schema)
     : models_(models), options_(options), schema_(schema) {
     if (!models.refiner || !models.detector || !models.corrector) throw Error("pipeline: a model is missing");
-    if (options.rounds < 0) throw Error("pipeline: rounds must be >= 0");
+    if (options_.rounds == kRoundsFromModels) {
+        const std::string meta = models.corrector->info().metadata_value(kPipelineRoundsKey);
+        options_.rounds = kDefaultRounds;
+        if (!meta.empty()) {
+            try {
+                std::size_t used = 0;
+                options_.rounds = std::stoi(meta, &used);
+                if (used != meta.size() || options_.rounds < 0) throw std::invalid_argument(meta);
+            } catch (const std::exception&) {
+                throw Error("model '" + models.corrector->info().label + "': metadata " + kPipelineRoundsKey +
+                            " should be a whole number >= 0, not '" + meta + "'");
+            }
+        }
+    }
+    if (options_.rounds < 0) throw Error("pipeline: rounds must be >= 0");
     geometry_ = validate_model(models.refiner->info(), Role::refiner, schema_);
     for (auto [session, role] : {std::pair{models.detector.get(), Role::detector}, std::pair{models.corrector.get(), Role::corrector}}) {
         const ModelGeometry g = validate_model(session->info(), role, schema_);

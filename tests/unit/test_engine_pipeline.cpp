@@ -82,6 +82,20 @@ TEST_CASE("engine: detector -> corrector rounds, threshold and provenance") {
     }
 }
 
+TEST_CASE("engine: the number of correction rounds comes from the corrector's metadata unless given") {
+    Models m = test::fixture_models("variants/refiner_offset.onnx", "variants/corrector_rounds0.onnx");
+    CHECK(Pipeline(m).options().rounds == 0);
+    const PreparedImage img = Pipeline(m).prepare(test::fixture_image());
+    const Revision r = Pipeline(m).revise(img, no_hints());  // refiner output with the detector's flags
+    CHECK(r.points[10].x == doctest::Approx(shifted(10, 1.0).x));
+    CHECK(r.points[10].provenance == Provenance::flagged);
+    PipelineOptions two;
+    two.rounds = 2;
+    CHECK(Pipeline(m, two).revise(img, no_hints()).points[10].x == doctest::Approx(shifted(10, 0.5).x));
+    Models plain = test::fixture_models();
+    CHECK(Pipeline(plain).options().rounds == kDefaultRounds);  // no metadata
+}
+
 TEST_CASE("engine: verify_corrections keeps a move the detector confirms and reverts one it does not") {
     PipelineOptions verify;
     verify.verify_corrections = true;

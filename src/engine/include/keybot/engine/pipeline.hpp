@@ -26,8 +26,14 @@ struct Models {
 // variant, e.g. ".int8" -> refiner.int8.onnx.
 Models load_models(const std::string& dir, const SessionOptions& options = {}, const std::string& suffix = "");
 
+inline constexpr int kRoundsFromModels = -1;
+inline constexpr int kDefaultRounds = 2;
+inline constexpr const char* kPipelineRoundsKey = "keybot.pipeline_rounds";
+
 struct PipelineOptions {
-    int rounds = 2;          // detector -> corrector rounds
+    // detector -> corrector rounds; kRoundsFromModels: what the corrector's metadata keybot.pipeline_rounds says
+    // (the training run measures whether its corrector earns a round), else kDefaultRounds.
+    int rounds = kRoundsFromModels;
     double threshold = 0.5;  // error_prob >= threshold: untrusted (corrected), and flagged after the last round
     bool heatmap = false;    // also fetch the refiner's heatmaps (when the model has them) into Revision::heatmap
     // Keep a corrector move only when the detector, run on the moved points, rates it less likely wrong than
