@@ -195,6 +195,11 @@ bool cuda_compiled_in() {
 #ifdef KEYBOT_LSAN_SUPPRESS_ORT
 // ASan/LSan builds only: the prebuilt libonnxruntime.so.1 keeps one small allocation (14 bytes, made once per
 // process when the library initialises) that it never frees. Suppress leaks allocated inside that library
-// only; it is linked into every binary that opens a session, so tests and CLI both get it.
-extern "C" const char* __lsan_default_suppressions() { return "leak:libonnxruntime.so.1\n"; }
+// only; it is linked into every binary that opens a session, so tests and CLI both get it. The process's one
+// suppression list lives here, so it also names fontconfig, which cairo's text drawing (the plots of `keybot
+// compare`) loads and which keeps its parsed configuration for the life of the process by design.
+extern "C" const char* __lsan_default_suppressions() {
+    return "leak:libonnxruntime.so.1\n"
+           "leak:libfontconfig.so\n";
+}
 #endif
