@@ -26,23 +26,35 @@ async function waitForImage(name) {
   await page.waitForFunction((n) => window.keybot.status().image?.name === n, name, { timeout: 30000 });
 }
 
-// Mean gray level (3x3) of the next rendered frame at image points (x, y), via the current view transform.
+// Median gray level (3x3) of the next rendered frame at image points (x, y), via the current view transform.
+// The vertebra outlines and Cobb lines are switched off meanwhile and the median ignores a thin line or a point
+// marker's edge crossing a sample: this checks the image, wherever the models' points happen to land on it.
 async function sampleImagePoints(points) {
   return page.evaluate(async (pts) => {
-    const shot = await window.keybot.readPixels();
+    const before = window.keybot.status().overlays;
+    window.keybot.setOverlay('quads', false);
+    window.keybot.setOverlay('cobb', false);
+    let shot;
+    try {
+      shot = await window.keybot.readPixels();
+    } finally {
+      window.keybot.setOverlay('quads', before.quads);
+      window.keybot.setOverlay('cobb', before.cobb);
+    }
     const { view } = window.keybot.status();
     const cx = view.viewport.x + view.viewport.width / 2, cy = view.viewport.y + view.viewport.height / 2;
     const gray = (sx, sy) => {
-      let sum = 0, n = 0;
+      const values = [];
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
           const x = Math.round(sx) + dx, y = Math.round(sy) + dy;
           if (x < 0 || y < 0 || x >= shot.width || y >= shot.height) continue;
           const i = (y * shot.width + x) * 4;
-          sum += (shot.data[i] + shot.data[i + 1] + shot.data[i + 2]) / 3; n++;
+          values.push((shot.data[i] + shot.data[i + 1] + shot.data[i + 2]) / 3);
         }
       }
-      return n ? sum / n : NaN;
+      values.sort((a, b) => a - b);
+      return values.length ? values[values.length >> 1] : NaN;
     };
     return pts.map(([x, y]) => gray(cx + (x - view.centerX) * view.zoom, cy + (y - view.centerY) * view.zoom));
   }, points);
