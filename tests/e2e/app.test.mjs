@@ -27,19 +27,22 @@ async function waitForImage(name) {
 }
 
 // Median gray level (3x3) of the next rendered frame at image points (x, y), via the current view transform.
-// The vertebra outlines and Cobb lines are switched off meanwhile and the median ignores a thin line or a point
-// marker's edge crossing a sample: this checks the image, wherever the models' points happen to land on it.
+// The frame is taken in practice mode, which draws none of the models' points, outlines or Cobb lines (the
+// selection is restored after): this checks the image, wherever the models' points happen to land on it.
 async function sampleImagePoints(points) {
   return page.evaluate(async (pts) => {
-    const before = window.keybot.status().overlays;
-    window.keybot.setOverlay('quads', false);
-    window.keybot.setOverlay('cobb', false);
+    const selected = window.keybot.status().selected;
+    window.keybot.practice(true);
     let shot;
     try {
       shot = await window.keybot.readPixels();
     } finally {
-      window.keybot.setOverlay('quads', before.quads);
-      window.keybot.setOverlay('cobb', before.cobb);
+      window.keybot.practice(false);
+      try {
+        window.keybot.selectPoint(selected);
+      } catch (e) {
+        if (!/has no points yet/.test(String(e))) throw e;  // before the first prediction nothing was selected
+      }
     }
     const { view } = window.keybot.status();
     const cx = view.viewport.x + view.viewport.width / 2, cy = view.viewport.y + view.viewport.height / 2;
