@@ -54,9 +54,10 @@ class Config:
     w_heatmap: float = 1.0
     w_coord: float = 0.1                    # L1 in input px
     w_morph: float = 0.05                   # L1 on neighbour difference vectors, input px
-    refiner: StageConfig = field(default_factory=lambda: StageConfig(minutes=105))
-    detector: StageConfig = field(default_factory=lambda: StageConfig(minutes=24, lr=1e-3))
-    corrector: StageConfig = field(default_factory=lambda: StageConfig(minutes=24, lr=1e-3))
+    # per cycle; cycle 3 moved time from the refiner (gains per cycle shrinking) to the detector and corrector
+    refiner: StageConfig = field(default_factory=lambda: StageConfig(minutes=85))
+    detector: StageConfig = field(default_factory=lambda: StageConfig(minutes=36, lr=1e-3))
+    corrector: StageConfig = field(default_factory=lambda: StageConfig(minutes=36, lr=1e-3))
     # Detector -> corrector rounds the app runs per click, stored in the corrector's metadata
     # (keybot.pipeline_rounds; the engine reads it). v2's second cycle: its corrector (282 steps) left the
     # pipeline behind the refiner alone at every click count, so 0 = refiner + the detector's flags.

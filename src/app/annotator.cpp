@@ -408,7 +408,7 @@ bool import_annotation_text(App& app, const std::string& text) {
         return false;
     }
     try {
-        ImportedAnnotation in = import_annotation(text, e->doc->schema(), ImageInfo{e->name, e->width, e->height});
+        ImportedAnnotation in = import_annotation(text, e->doc->schema(), e->doc->image());
         cancel_pending(app, *e);
         e->doc->set_points(std::move(in.points));
         e->has_points = true;

@@ -26,9 +26,13 @@ std::unique_ptr<LoadedImage> make_loaded_image(Image image, const std::string& n
 }
 
 std::unique_ptr<LoadedImage> decode(const std::vector<std::uint8_t>& bytes, const std::string& name) {
-    Image image = decode_image(bytes.data(), bytes.size());
-    if (image.empty()) throw Error("the file contains no pixels");
-    return make_loaded_image(std::move(image), name);
+    DecodedImage decoded = decode_image_with_info(bytes.data(), bytes.size(), name);
+    if (decoded.image.empty()) throw Error("the file contains no pixels");
+    auto loaded = make_loaded_image(std::move(decoded.image), name);
+    loaded->info = std::move(decoded.info);
+    loaded->notice = std::move(decoded.notice);
+    loaded->dicom = std::move(decoded.dicom);
+    return loaded;
 }
 
 std::string megabytes(std::size_t bytes) {
@@ -95,7 +99,10 @@ bool AppState::load_image(const std::uint8_t* data, std::size_t size, const std:
         entry->height = loaded->image.height;
         entry->bit_depth = loaded->bit_depth;
         entry->display = full_range(*loaded);
-        entry->doc = std::make_unique<Document>(aasce_spine(), ImageInfo{shown, entry->width, entry->height});
+        ImageInfo info = loaded->info;  // DICOM: spacing and UIDs
+        info.file_name = shown;
+        entry->doc = std::make_unique<Document>(aasce_spine(), info);
+        if (!loaded->notice.empty()) set_notice(loaded->notice);
         if (!annotation_json.empty()) {
             try {
                 restore_autosave(*entry, annotation_json);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "keybot/core/decoded_image.hpp"
 #include "keybot/core/document.hpp"
 #include "keybot/core/geometry.hpp"
 #include "keybot/core/image.hpp"
@@ -21,6 +22,9 @@ struct LoadedImage {
     int bit_depth = 8;
     float min_value = 0.0f;  // data range in stored units (the initial display window)
     float max_value = 0.0f;
+    ImageInfo info;          // size; for DICOM the pixel spacing and UIDs (the document's ImageInfo)
+    std::string notice;      // e.g. a multi-frame DICOM: only the first frame is shown
+    std::shared_ptr<const DicomImage> dicom;  // DICOM: modality values and grey-level attributes
 };
 
 // Display mapping in normalized units (stored value / image.max_value): low -> black, high -> white.

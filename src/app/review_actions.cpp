@@ -23,7 +23,7 @@ bool load_reference_text(App& app, const std::string& text) {
         return false;
     }
     try {
-        e->review.reference = reference_from_text(text, e->doc->schema(), ImageInfo{e->name, e->width, e->height});
+        e->review.reference = reference_from_text(text, e->doc->schema(), e->doc->image());
         e->review.reference_from_prediction_pending = false;
     } catch (const std::exception& err) {
         app.state.set_error(std::string("Could not load the reference: ") + err.what() + ". The reference was not changed.");

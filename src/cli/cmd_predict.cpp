@@ -22,9 +22,10 @@ const char* const kUsage =
     "usage: keybot predict IMAGE|DIR... --out DIR [--models DIR] [--threads N] [--cuda] [--rounds R] [--threshold T]\n"
     "                      [--verify]\n"
     "\n"
-    "Runs the revision pipeline (no user hints) on each image (PNG, JPEG, BMP or binary PGM/PPM; other formats\n"
-    "are refused; a folder means its .png/.jpg/.jpeg/.bmp/.pgm/.ppm files) and writes OUT/<name>.json (annotation\n"
-    "document) and OUT/<name>.overlay.png (vertebra quads, labels, Cobb angles; green predicted, yellow\n"
+    "Runs the revision pipeline (no user hints) on each image (PNG, JPEG, BMP, binary PGM/PPM or DICOM; other\n"
+    "formats are refused; a folder means its .png/.jpg/.jpeg/.bmp/.pgm/.ppm/.dcm/.dicom files) and writes\n"
+    "OUT/<name>.json (annotation document; for DICOM also the pixel spacing and the Study/Series/SOP Instance\n"
+    "UIDs, nothing else of the header) and OUT/<name>.overlay.png (vertebra quads, labels, Cobb angles; green predicted, yellow\n"
     "model-corrected, red flagged), <name> being the file name without its extension. Inputs that would write\n"
     "the same <name> are refused before any work. Unreadable images and folders are reported and skipped; the\n"
     "exit status is 1 when any failed.\n"
@@ -40,7 +41,7 @@ const char* const kUsage =
 bool is_image_name(const fs::path& p) {
     std::string ext = p.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    for (const char* e : {".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm"})
+    for (const char* e : {".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm", ".dcm", ".dicom"})
         if (ext == e) return true;
     return false;
 }
@@ -95,9 +96,11 @@ std::string reason(const std::string& file, const std::string& error) {
 }
 
 void predict_one(const engine::Pipeline& pipeline, const std::string& path, const std::string& out_dir) {
-    const Image image = read_image_file(path);
+    const DecodedImage decoded = read_image_file_with_info(path);
+    const Image& image = decoded.image;
+    if (!decoded.notice.empty()) std::cerr << "\nkeybot predict: " << path << ": " << decoded.notice << "\n";
     const engine::Revision r = pipeline.revise(pipeline.prepare(image), std::vector<AnnotatedPoint>(pipeline.schema().size()));
-    Document doc(pipeline.schema(), {fs::path(path).filename().string(), image.width, image.height});
+    Document doc(pipeline.schema(), decoded.info);
     doc.set_points(r.points);
     doc.clear_history();
     const std::string stem = output_stem(out_dir, path);

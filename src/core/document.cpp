@@ -59,7 +59,12 @@ bool operator==(const AnnotatedPoint& a, const AnnotatedPoint& b) {
 }
 
 bool operator==(const ImageInfo& a, const ImageInfo& b) {
-    return a.file_name == b.file_name && a.width == b.width && a.height == b.height;
+    return a.file_name == b.file_name && a.width == b.width && a.height == b.height && a.spacing == b.spacing &&
+           a.study_uid == b.study_uid && a.series_uid == b.series_uid && a.sop_instance_uid == b.sop_instance_uid;
+}
+
+bool operator==(const PixelSpacing& a, const PixelSpacing& b) {
+    return a.row_mm == b.row_mm && a.col_mm == b.col_mm && a.type == b.type;
 }
 
 Document::Document(Schema schema, ImageInfo image)

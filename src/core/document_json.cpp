@@ -1,6 +1,8 @@
 // JSON save/load for Document. Loading validates every field itself so that users get a message naming the
 // offending field rather than a generic nlohmann type error.
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include <nlohmann/json.hpp>
 
@@ -70,6 +72,51 @@ AnnotatedPoint parse_point(const json& p, int index, const Schema& schema) {
     return out;
 }
 
+// Optional "image.pixel_spacing": {"row_mm", "col_mm", "type"}.
+PixelSpacing parse_spacing(const json& img) {
+    PixelSpacing s;
+    if (!img.contains("pixel_spacing")) return s;
+    const json& p = object_field(img, "pixel_spacing", "image.");
+    s.row_mm = number_field(p, "row_mm", "image.pixel_spacing.");
+    s.col_mm = number_field(p, "col_mm", "image.pixel_spacing.");
+    s.type = string_field(p, "type", "image.pixel_spacing.");
+    if (!(s.row_mm > 0 && s.row_mm < 1000 && s.col_mm > 0 && s.col_mm < 1000))
+        throw Error("annotation JSON: 'image.pixel_spacing' must be between 0 and 1000 mm");
+    static const char* const kTypes[] = {"detector", "estimated", "calibrated", "unknown", "user"};
+    if (std::find(std::begin(kTypes), std::end(kTypes), s.type) == std::end(kTypes))
+        throw Error("annotation JSON: 'image.pixel_spacing.type' is '" + excerpt(s.type) +
+                    "', expected detector, estimated, calibrated, unknown or user");
+    return s;
+}
+
+// Optional "image.dicom": the Study, Series and SOP Instance UIDs (digits and dots, at most 64 characters).
+void parse_dicom_identity(const json& img, ImageInfo& info) {
+    if (!img.contains("dicom")) return;
+    const json& d = object_field(img, "dicom", "image.");
+    auto uid = [&](const char* key) -> std::string {
+        if (!d.contains(key)) return {};
+        const std::string v = string_field(d, key, "image.dicom.");
+        if (v.size() > 64 || v.find_first_not_of("0123456789.") != std::string::npos)
+            throw Error(std::string("annotation JSON: 'image.dicom.") + key + "' is not a DICOM UID");
+        return v;
+    };
+    info.study_uid = uid("study_uid");
+    info.series_uid = uid("series_uid");
+    info.sop_instance_uid = uid("sop_instance_uid");
+}
+
+json image_json(const ImageInfo& info) {
+    json img = {{"file", info.file_name}, {"width", info.width}, {"height", info.height}};
+    if (info.spacing.known())
+        img["pixel_spacing"] = {{"row_mm", info.spacing.row_mm}, {"col_mm", info.spacing.col_mm}, {"type", info.spacing.type}};
+    json dicom = json::object();
+    if (!info.study_uid.empty()) dicom["study_uid"] = info.study_uid;
+    if (!info.series_uid.empty()) dicom["series_uid"] = info.series_uid;
+    if (!info.sop_instance_uid.empty()) dicom["sop_instance_uid"] = info.sop_instance_uid;
+    if (!dicom.empty()) img["dicom"] = std::move(dicom);
+    return img;
+}
+
 void check_root(const json& root) {
     if (!root.is_object()) throw Error("annotation JSON: top level must be an object");
     const json& version = field(root, "schema_version", "");
@@ -89,6 +136,8 @@ Document parse_document(const json& root, const Schema& schema) {
     if (name != schema.name) throw Error("annotation JSON: schema is '" + excerpt(name) + "', expected '" + schema.name + "'");
     const json& img = object_field(root, "image", "");
     ImageInfo info{string_field(img, "file", "image."), int_field(img, "width", "image."), int_field(img, "height", "image.")};
+    info.spacing = parse_spacing(img);
+    parse_dicom_identity(img, info);
     const json& pts = field(root, "points", "");
     if (!pts.is_array()) throw Error("annotation JSON: field 'points' must be an array");
     if (static_cast<int>(pts.size()) != schema.size())
@@ -123,7 +172,7 @@ std::string to_json(const Document& document) {
     }
     json root = {{"schema_version", kDocumentSchemaVersion},
                  {"schema", schema.name},
-                 {"image", {{"file", document.image().file_name}, {"width", document.image().width}, {"height", document.image().height}}},
+                 {"image", image_json(document.image())},
                  {"points", std::move(pts)}};
     return root.dump(1);
 }

@@ -68,6 +68,18 @@ Image read_image_file(const std::string& path) {
     }
 }
 
+DecodedImage read_image_file_with_info(const std::string& path) {
+    ImageHeader header;
+    probe_prefix(path, header);
+    const auto bytes = read_file_bytes(path);
+    const std::size_t slash = path.find_last_of("/\\");
+    try {
+        return decode_image_with_info(bytes.data(), bytes.size(), slash == std::string::npos ? path : path.substr(slash + 1));
+    } catch (const Error& e) {
+        throw Error(named(path, e.what()));
+    }
+}
+
 std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
     std::ifstream in = open_for_reading(path);
     std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

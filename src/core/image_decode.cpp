@@ -6,6 +6,7 @@
 
 #include <stb/stb_image.h>
 
+#include "keybot/core/dicom.hpp"
 #include "keybot/core/error.hpp"
 #include "keybot/core/image.hpp"
 #include "bmp_layout.hpp"
@@ -46,7 +47,7 @@ Image to_gray(const T* samples, int width, int height, int channels, float max_v
     return img;
 }
 
-enum class Format { png, jpeg, bmp, pnm };
+enum class Format { png, jpeg, bmp, pnm, dicom };
 
 // The formats `keybot predict --help` and the README list; others (GIF, TGA, PSD, ...) are refused by their
 // first bytes rather than handed to stb_image, whose decoders for them are compiled out (stb_impl.cpp).
@@ -56,7 +57,8 @@ Format detect_format(const std::uint8_t* data, std::size_t size) {
     if (detail::is_jpeg(data, size)) return Format::jpeg;
     if (size >= 2 && data[0] == 'B' && data[1] == 'M') return Format::bmp;
     if (detail::is_binary_pnm(data, size)) return Format::pnm;
-    throw Error("not a readable image (not PNG, JPEG, BMP or binary PGM/PPM)");
+    if (looks_like_dicom(data, size)) return Format::dicom;
+    throw Error("not a readable image (not PNG, JPEG, BMP, binary PGM/PPM or DICOM)");
 }
 
 std::uint32_t be32(const std::uint8_t* p) {
@@ -91,6 +93,14 @@ bool within_limits(long long width, long long height) {
 
 }  // namespace
 
+bool is_known_image_format(const std::uint8_t* data, std::size_t size) {
+    try {
+        return detect_format(data, size) != Format::dicom;
+    } catch (const Error&) {
+        return false;
+    }
+}
+
 void check_image_limits(const ImageHeader& h) {
     if (h.width <= 0 || h.height <= 0) throw Error("image header has zero width or height");
     const std::string size = std::to_string(h.width) + "x" + std::to_string(h.height);
@@ -105,6 +115,7 @@ ImageHeader probe_image(const std::uint8_t* data, std::size_t size) {
     const int len = checked_length(size);
     const Format format = detect_format(data, size);
     if (format == Format::pnm) return detail::read_pnm_header(data, size).image;
+    if (format == Format::dicom) return probe_dicom(data, size);
     if (format == Format::png || format == Format::jpeg) {
         const ImageHeader own = own_header(format, data, size);  // for JPEG also checks the Huffman tables stbi_info reads
         if (!within_limits(own.width, own.height)) return own;
@@ -119,6 +130,9 @@ ImageHeader probe_image(const std::uint8_t* data, std::size_t size) {
 }
 
 Image decode_image(const std::uint8_t* data, std::size_t size) {
+    if (checked_length(size) && detect_format(data, size) == Format::dicom) {
+        return model_image(decode_dicom(data, size));  // the default VOI in [0,1]; limits checked from the header
+    }
     const ImageHeader h = probe_image(data, size);
     check_image_limits(h);
     // Checks that need the whole file (probe_image may have seen only a prefix), before stb_image decodes.

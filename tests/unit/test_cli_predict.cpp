@@ -76,7 +76,7 @@ TEST_CASE("predict skips a symlink loop, a GIF and a huge file, and processes th
     CHECK(r.status == 1);  // some inputs failed
     CHECK(r.output.find("loop.png: Too many levels of symbolic links") != std::string::npos);
     CHECK(r.output.find("self: Too many levels of symbolic links") != std::string::npos);
-    CHECK(r.output.find("pic.gif: not a readable image (not PNG, JPEG, BMP or binary PGM/PPM)") != std::string::npos);
+    CHECK(r.output.find("pic.gif: not a readable image (not PNG, JPEG, BMP, binary PGM/PPM or DICOM)") != std::string::npos);
     CHECK(r.output.find("zeros.jpg: the file is 300 MiB, more than the limit of 200 MiB") != std::string::npos);
     CHECK(r.output.find("1 of 5 images written") != std::string::npos);
     CHECK(fs::exists(out / "good.json"));

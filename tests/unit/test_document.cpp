@@ -91,6 +91,34 @@ TEST_CASE("JSON round trip keeps everything") {
     CHECK(keybot::document_from_json(text, keybot::aasce_spine()).points() == d.points());
 }
 
+TEST_CASE("JSON keeps pixel spacing and DICOM UIDs, and refuses bad ones") {
+    Document d = sample();
+    keybot::ImageInfo info = d.image();
+    info.spacing = {0.143, 0.15, "estimated"};
+    info.study_uid = "1.2.3";
+    info.sop_instance_uid = "1.2.3.4.5";
+    Document with(keybot::aasce_spine(), info);
+    with.set_points(d.points());
+    const std::string text = keybot::to_json(with);
+    const auto j = nlohmann::json::parse(text);
+    CHECK(j["image"]["pixel_spacing"]["type"] == "estimated");
+    CHECK(j["image"]["dicom"]["study_uid"] == "1.2.3");
+    CHECK_FALSE(j["image"]["dicom"].contains("series_uid"));
+    CHECK(keybot::document_from_json(text).image() == info);
+    CHECK_FALSE(nlohmann::json::parse(keybot::to_json(d))["image"].contains("pixel_spacing"));  // none: not written
+
+    auto with_image = [&](const std::string& from, const std::string& to) {
+        std::string t = text;
+        t.replace(t.find(from), from.size(), to);
+        return t;
+    };
+    CHECK_THROWS_WITH_AS(keybot::document_from_json(with_image("\"estimated\"", "\"guessed\"")),
+                         doctest::Contains("pixel_spacing.type"), keybot::Error);
+    CHECK_THROWS_WITH_AS(keybot::document_from_json(with_image("0.143", "-1")), doctest::Contains("between 0 and 1000 mm"), keybot::Error);
+    CHECK_THROWS_WITH_AS(keybot::document_from_json(with_image("\"1.2.3\"", "\"Smith^John\"")),
+                         doctest::Contains("not a DICOM UID"), keybot::Error);
+}
+
 TEST_CASE("JSON round trip with another schema table") {
     const keybot::Schema tiny{"tiny_test", {"a", "b", "c"}, {}, {}, {{0, 2}}, {}};
     Document d(tiny, {"x.png", 3, 4});

@@ -181,7 +181,7 @@ TEST_CASE("formats outside the documented list (GIF, TGA) are refused") {
     // A valid 1 x 1 GIF89a: stb_image would decode it, KeyBot lists PNG, JPEG, BMP and PGM/PPM only.
     const Bytes gif = {'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0, 0x80, 0, 0, 0xFF, 0xFF, 0xFF, 0, 0, 0, ',', 0, 0, 0, 0,
                        1, 0, 1, 0, 0, 2, 2, 'D', 1, 0, ';'};
-    CHECK_THROWS_WITH_AS(keybot::decode_image(gif), doctest::Contains("not PNG, JPEG, BMP or binary PGM/PPM"), Error);
+    CHECK_THROWS_WITH_AS(keybot::decode_image(gif), doctest::Contains("not PNG, JPEG, BMP, binary PGM/PPM or DICOM"), Error);
     // Uncompressed 1 x 1 gray TGA: no signature at all, stb_image's TGA reader would accept it.
     const Bytes tga = {0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 8, 0, 0x7F};
     CHECK_THROWS_WITH_AS(keybot::decode_image(tga), doctest::Contains("not a readable image"), Error);

@@ -2,10 +2,12 @@
 // The annotation of one image: schema-sized points with provenance, plus whole-state undo/redo.
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "keybot/core/geometry.hpp"
 #include "keybot/core/schema.hpp"
+#include "keybot/core/spacing.hpp"
 
 namespace keybot {
 
@@ -25,9 +27,14 @@ bool operator==(const AnnotatedPoint& a, const AnnotatedPoint& b);
 inline bool operator!=(const AnnotatedPoint& a, const AnnotatedPoint& b) { return !(a == b); }
 
 struct ImageInfo {
+    ImageInfo(std::string name = {}, int w = 0, int h = 0) : file_name(std::move(name)), width(w), height(h) {}
     std::string file_name;
     int width = 0;
     int height = 0;
+    PixelSpacing spacing;  // known for DICOM files with spacing attributes, or after a user calibration
+    // DICOM identity, so a result can be matched back to the archive (empty for other formats). Nothing else
+    // of a DICOM header is kept: no patient name, ID or birth date.
+    std::string study_uid, series_uid, sop_instance_uid;
 };
 bool operator==(const ImageInfo& a, const ImageInfo& b);
 

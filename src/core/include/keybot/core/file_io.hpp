@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "keybot/core/decoded_image.hpp"
 #include "keybot/core/image.hpp"
 
 namespace keybot {
@@ -19,6 +20,7 @@ std::string read_file_text(const std::string& path);
 // 64 KiB. Errors name the path.
 ImageHeader probe_image_file(const std::string& path);  // the whole file is read only when the header lies beyond 64 KiB
 Image read_image_file(const std::string& path);
+DecodedImage read_image_file_with_info(const std::string& path);  // file name = the path's last part
 void write_file_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes);
 void write_file_text(const std::string& path, const std::string& text);
 
