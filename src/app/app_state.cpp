@@ -50,8 +50,9 @@ std::string file_size_error(std::size_t size, const std::string& name) {
 }
 
 DisplaySettings full_range(const LoadedImage& loaded) {
-    const float scale = loaded.image.max_value;
     DisplaySettings d;
+    if (loaded.dicom) return d;  // the shown pixels are already the VOI's output: all of [0,1], as the file says
+    const float scale = loaded.image.max_value;
     d.window_low = loaded.min_value / scale;
     d.window_high = std::max(loaded.max_value, loaded.min_value + 1.0f) / scale;
     return d;
@@ -151,12 +152,65 @@ ImageEntry* AppState::find(std::uint64_t id) {
     return nullptr;
 }
 
+bool window_in_file_units(const LoadedImage& loaded, const DisplaySettings& d, double* center, double* width) {
+    if (!loaded.dicom) return false;
+    const DicomInfo& info = loaded.dicom->info;
+    if (d.voi_preset < 0 || d.voi_preset >= int(info.voi_presets.size())) return false;
+    const VoiPreset& p = info.voi_presets[d.voi_preset];
+    double c, w;
+    if (p.kind == VoiPreset::Kind::window) {
+        c = p.center;
+        w = p.width;
+    } else if (p.kind == VoiPreset::Kind::full_range) {
+        c = 0.5 * (info.range_low + info.range_high);
+        w = info.range_high - info.range_low;
+    } else {
+        return false;
+    }
+    // The shown pixels hold the preset's output in [0,1] (inverted for MONOCHROME1): low..high of the display
+    // window cover that share of the preset's window.
+    double lo = d.window_low, hi = d.window_high;
+    if (info.inverted) {
+        lo = 1.0 - d.window_high;
+        hi = 1.0 - d.window_low;
+    }
+    *width = w * (hi - lo);
+    *center = c - 0.5 * w + w * 0.5 * (lo + hi);
+    return true;
+}
+
+bool AppState::set_voi_preset(int preset) {
+    ImageEntry* e = active();
+    if (!e || !e->loaded || !e->loaded->dicom) {
+        set_error("VOI presets apply to DICOM images only.");
+        return false;
+    }
+    const DicomImage& dicom = *e->loaded->dicom;
+    if (preset < 0 || preset >= int(dicom.info.voi_presets.size())) {
+        set_error("This DICOM file has " + std::to_string(dicom.info.voi_presets.size()) + " VOI presets (0.." +
+                  std::to_string(int(dicom.info.voi_presets.size()) - 1) + ").");
+        return false;
+    }
+    auto loaded = make_loaded_image(apply_voi(dicom, preset), e->name);
+    loaded->info = e->loaded->info;
+    loaded->dicom = e->loaded->dicom;
+    e->loaded = std::move(loaded);
+    e->display = full_range(*e->loaded);
+    e->display.voi_preset = preset;
+    ++image_generation_;
+    return true;
+}
+
 bool AppState::select(int i) {
     if (i < 0 || i >= image_count()) return false;
     if (i == active_) return true;
     ImageEntry& next = *entries_[i];
     try {
-        if (!next.loaded) next.loaded = decode(next.bytes, next.name);
+        if (!next.loaded) {
+            next.loaded = decode(next.bytes, next.name);
+            if (next.loaded->dicom && next.display.voi_preset != 0)  // the preset this image was shown with
+                next.loaded->image = apply_voi(*next.loaded->dicom, next.display.voi_preset);
+        }
     } catch (const std::bad_alloc&) {
         set_error("Could not show \"" + next.name + "\": not enough memory.");
         return false;

@@ -32,10 +32,15 @@ struct DisplaySettings {
     float window_low = 0.0f;
     float window_high = 1.0f;
     bool invert = false;
+    int voi_preset = 0;  // DICOM: which of the file's VOI presets renders the shown pixels (dicom.hpp)
 };
 
+// DICOM: the effective window of `display` in the file's own (modality) units, when the preset is a window
+// or the full range; false for a VOI LUT (no linear window to speak of) or a non-DICOM image.
+bool window_in_file_units(const LoadedImage& loaded, const DisplaySettings& display, double* center, double* width);
+
 // The full data range of an image, not inverted (what an image opens with, and the display's Reset); a flat
-// image gets a one-step window.
+// image gets a one-step window. DICOM: [0,1] of the VOI preset's output, i.e. the file's own window.
 DisplaySettings full_range(const LoadedImage& loaded);
 
 // Pan/zoom of one image, kept while another image is shown.
@@ -118,6 +123,9 @@ public:
 
     DisplaySettings& display();
     const DisplaySettings& display() const;
+    // DICOM: renders the open image through VOI preset `preset` (window reset to it, as the file shows it).
+    // False (error recorded) for a non-DICOM image or an index out of range.
+    bool set_voi_preset(int preset);
 
     const std::string& error() const { return error_; }
     unsigned error_count() const { return error_count_; }

@@ -373,8 +373,20 @@ std::vector<Command> make_table() {
                      d.window_high = float(a[1].get<double>());
                      return ok();
                  }});
-    t.push_back({"reset-display", "resetDisplay", {}, "the full data range, not inverted", false, {},
-                 [](const App& app) { return app.state.image() != nullptr; }, [](App& app, const json&) {
+    t.push_back({"voi-preset", "setVoiPreset", {{"INDEX", T::integer}},
+                 "DICOM: show the image through the file's VOI preset INDEX (its windows, then VOI LUTs, then the full range)",
+                 false, {}, has_image, [](App& app, const json& a) {
+                     const LoadedImage* img = app.state.image();
+                     if (!img || !img->dicom) return fail(CommandError::wrong_mode, "VOI presets apply to DICOM images only.");
+                     if (!app.state.set_voi_preset(a[0].get<int>())) return fail(CommandError::bad_index, app.state.error());
+                     return ok();
+                 }});
+    t.push_back({"reset-display", "resetDisplay", {}, "the full data range, not inverted (DICOM: the file's default VOI)",
+                 false, {}, [](const App& app) { return app.state.image() != nullptr; }, [](App& app, const json&) {
+                     if (app.state.image()->dicom) {
+                         app.state.set_voi_preset(0);
+                         return ok();
+                     }
                      app.state.display() = full_range(*app.state.image());
                      return ok();
                  }});

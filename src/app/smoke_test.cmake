@@ -149,3 +149,35 @@ message("${_log}")
 if(NOT _rc EQUAL 0)
   message(FATAL_ERROR "scripted session 2 (autosave restore) failed (exit ${_rc})")
 endif()
+
+# Session 3: a DICOM file (pydicom's CR spine image, unpacked by .ci/setup): it opens, the VOI presets switch,
+# and the exported annotation carries the pixel spacing and UIDs but no patient data.
+set(_cr "${PYDICOM}/dicomdirtests/77654033/CR1/6154")
+if(NOT EXISTS "${_cr}")
+  message("SKIPPED: DICOM session (pydicom's test files not found at ${PYDICOM}; run .ci/setup)")
+  return()
+endif()
+file(WRITE "${WORK}/session3.txt" "
+wait
+expect-points 68
+voi-preset 1
+voi-preset 0
+expect-error bad_index
+voi-preset 7
+export json ${WORK}/dicom.keybot.json
+")
+execute_process(
+  COMMAND "${XVFB_RUN}" -a -s "-screen 0 1024x768x24" "${APP}" --image "${_cr}" --models "${MODELS}" --threads 1
+          --autosave-dir none --size 800x600 --script "${WORK}/session3.txt"
+  RESULT_VARIABLE _rc OUTPUT_VARIABLE _log ERROR_VARIABLE _log TIMEOUT 120)
+message("${_log}")
+if(NOT _rc EQUAL 0 OR NOT EXISTS "${WORK}/dicom.keybot.json")
+  message(FATAL_ERROR "scripted session 3 (DICOM) failed (exit ${_rc})")
+endif()
+file(READ "${WORK}/dicom.keybot.json" _json)
+foreach(_want "\"type\": \"detector\"" "\"study_uid\": \"1.3.6.1.4.1.5962.1.1.0.0.0.1196527414.5534.0.1\"" "\"file\": \"6154\"")
+  string(FIND "${_json}" "${_want}" _at)
+  if(_at EQUAL -1)
+    message(FATAL_ERROR "the DICOM annotation lacks ${_want}:\n${_json}")
+  endif()
+endforeach()

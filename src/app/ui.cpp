@@ -250,6 +250,20 @@ void draw_images_section(App& app, UiState& ui) {
     ImGui::EndDisabled();
 }
 
+// With a known pixel spacing: the selected corner's distances to the two other corners of its edges, and its
+// vertebra's height (mean of the left and right edges), in mm with the spacing's type.
+void draw_point_lengths(const ImageEntry& e, const std::vector<AnnotatedPoint>& pts, int selected) {
+    const PixelSpacing& s = e.doc->image().spacing;
+    if (!s.known() || pts.size() % 4 != 0) return;
+    const int base = selected / 4 * 4, corner = selected % 4;  // tl, tr, bl, br
+    auto mm = [&](int a, int b) { return length_mm(s, pts[b].x - pts[a].x, pts[b].y - pts[a].y); };
+    const int across = base + (corner ^ 1), along = base + (corner ^ 2);
+    const auto& names = e.doc->schema().landmarks;
+    ImGui::Text("to %s %.1f mm, to %s %.1f mm", names[across].c_str(), mm(selected, across), names[along].c_str(), mm(selected, along));
+    const std::string vertebra = names[base].substr(0, names[base].find('_'));
+    ImGui::Text("%s height %.1f mm (%s spacing)", vertebra.c_str(), 0.5 * (mm(base, base + 2) + mm(base + 1, base + 3)), s.type.c_str());
+}
+
 void draw_point_section(App& app) {
     const ImageEntry* e = app.state.active();
     if (!e) return;
@@ -266,6 +280,7 @@ void draw_point_section(App& app) {
         ImGui::Text("%s  (%.1f, %.1f)", e->doc->schema().landmarks[e->selected].c_str(), p.x, p.y);
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(provenance_color(p.provenance)), "%s, error p = %.2f",
                            provenance_label(p.provenance), p.error_probability);
+        draw_point_lengths(*e, pts, e->selected);
     } else {
         ImGui::TextDisabled("No point selected (click one, Tab, N, U)");
     }
@@ -282,6 +297,25 @@ void draw_point_section(App& app) {
     command_checkbox(app, reviewed == int(pts.size()) ? "Done (D) - all points reviewed" : "Done (D)", e->done, "done");
 }
 
+// DICOM: the file's VOI presets and the window in the file's own units.
+void draw_dicom_display(App& app, const LoadedImage& img, const DisplaySettings& d) {
+    const DicomInfo& info = img.dicom->info;
+    const std::string current = d.voi_preset >= 0 && d.voi_preset < int(info.voi_presets.size()) ? info.voi_presets[d.voi_preset].name : "?";
+    if (ImGui::BeginCombo("VOI preset", current.c_str())) {
+        for (int i = 0; i < int(info.voi_presets.size()); ++i)
+            if (ImGui::Selectable(info.voi_presets[i].name.c_str(), i == d.voi_preset)) run_command(app, "voi-preset", {i});
+        ImGui::EndCombo();
+    }
+    double center = 0, width = 0;
+    const std::string units = info.rescale_type.empty() ? "" : " " + info.rescale_type;
+    if (window_in_file_units(img, d, &center, &width))
+        ImGui::Text("W %.1f / L %.1f%s (%s)", width, center, units.c_str(), info.voi_function.c_str());
+    else
+        ImGui::TextDisabled("VOI LUT: no linear window");
+    ImGui::TextDisabled("%s%s, %d-bit, %s", info.photometric.c_str(), info.inverted ? " (shown inverted)" : "", info.bits_stored,
+                        info.frames > 1 ? "first frame" : "one frame");
+}
+
 void draw_display_section(App& app) {
     const ImageEntry* e = app.state.active();
     if (!e) return;
@@ -293,6 +327,7 @@ void draw_display_section(App& app) {
     command_checkbox(app, "Invert (I)", d.invert, "invert");
     ImGui::SameLine();
     command_button(app, "Reset", "reset-display");
+    if (const LoadedImage* img = app.state.image(); img && img->dicom) draw_dicom_display(app, *img, d);
     const Overlays& o = app.overlays;
     command_checkbox(app, "Vertebrae", o.quads, "overlay", {"quads"});
     ImGui::SameLine();

@@ -1,5 +1,6 @@
 #pragma once
 // The physical size of a pixel and how it was obtained (DICOM's spacing attributes, or a user calibration).
+#include <cmath>
 #include <string>
 
 namespace keybot {
@@ -19,5 +20,11 @@ struct PixelSpacing {
     bool known() const { return row_mm > 0.0 && col_mm > 0.0; }
 };
 bool operator==(const PixelSpacing& a, const PixelSpacing& b);
+
+// Length in mm of the step (dx, dy) in image px (columns, rows); only meaningful when spacing.known().
+inline double length_mm(const PixelSpacing& s, double dx, double dy) {
+    const double x = dx * s.col_mm, y = dy * s.row_mm;
+    return std::sqrt(x * x + y * y);
+}
 
 }  // namespace keybot
