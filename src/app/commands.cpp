@@ -29,6 +29,7 @@ bool has_image(const App& app) { return app.state.active() != nullptr; }
 bool has_points(const App& app) { return app.state.active() && app.state.active()->has_points; }
 bool has_selection(const App& app) { return has_points(app) && app.state.active()->selected >= 0; }
 bool has_view(const App& app) { return app.viewer.has_image(); }
+constexpr double kKeyZoomStep = 1.25;  // one press of = or -
 bool practicing(const App& app) { return has_image(app) && app.state.active()->review.practice; }
 // Commands that run the models or point at their results stay off in practice mode (the models are silent).
 bool silent_ok(const App& app) { return !practicing(app); }
@@ -352,6 +353,28 @@ std::vector<Command> make_table() {
                  "zoom (screen px per image px) with image point (X, Y) at the centre", false, {}, has_view,
                  [](App& app, const json& a) {
                      app.viewer.set_view(a[0].get<double>(), {a[1].get<double>(), a[2].get<double>()});
+                     return ok();
+                 }});
+    t.push_back({"zoom", "zoom", {{"FACTOR", T::number}, {"X", T::number, true}, {"Y", T::number, true}},
+                 "multiply the zoom by FACTOR (1/64..64), keeping image point (X, Y) where it is on screen (default: the "
+                 "view's centre); the mouse wheel zooms at the cursor",
+                 false,
+                 {{SDL_SCANCODE_EQUALS, none, false, json::array({kKeyZoomStep}), "="},
+                  {SDL_SCANCODE_MINUS, none, false, json::array({1.0 / kKeyZoomStep}), "-"}},
+                 has_view, [](App& app, const json& a) {
+                     const double factor = a[0].get<double>();
+                     if (!(factor >= 1.0 / 64 && factor <= 64.0)) return fail(CommandError::bad_arguments, "FACTOR must be within 1/64..64");
+                     if (a.size() == 2) return fail(CommandError::bad_arguments, "give both X and Y, or neither");
+                     const Rect& vp = app.viewer.viewport();
+                     const Point at = a.size() >= 3 ? app.viewer.image_to_screen({a[1].get<double>(), a[2].get<double>()})
+                                                    : Point{vp.x + 0.5 * vp.w, vp.y + 0.5 * vp.h};
+                     app.viewer.zoom_at(factor, at);
+                     return ok(app.viewer.zoom());
+                 }});
+    t.push_back({"pan", "pan", {{"DX", T::number}, {"DY", T::number}},
+                 "move the image by (DX, DY) screen px; dragging with the middle or right button, or Space + left, pans",
+                 false, {}, has_view, [](App& app, const json& a) {
+                     app.viewer.pan({a[0].get<double>(), a[1].get<double>()});
                      return ok();
                  }});
     t.push_back({"overlay", "", {{"NAME", T::text}, {"on|off", T::on_off, true}},

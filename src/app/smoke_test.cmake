@@ -164,6 +164,14 @@ voi-preset 1
 voi-preset 0
 expect-error bad_index
 voi-preset 7
+zoom 2 8 8
+zoom 0.5
+pan 10 -4
+fit
+expect-error bad_arguments
+zoom 100
+expect-error bad_arguments
+zoom 2 8
 export json ${WORK}/dicom.keybot.json
 ")
 execute_process(

@@ -149,7 +149,10 @@ void draw_viewer(App& app, UiState& ui, ImVec2 pos, ImVec2 size) {
     if (viewer.has_image() && e) {
         const Point mouse{io.MousePos.x, io.MousePos.y};
         const bool hovered = ImGui::IsItemHovered();
-        if (hovered && io.MouseWheel != 0.0f) viewer.zoom_at(std::pow(kWheelZoomStep, io.MouseWheel), mouse);
+        if (hovered && io.MouseWheel != 0.0f) {
+            const Point at = viewer.screen_to_image(mouse);
+            run_command(app, "zoom", {std::pow(kWheelZoomStep, io.MouseWheel), at.x, at.y});
+        }
         const bool space = key_down(SDL_SCANCODE_SPACE) && !io.WantTextInput;
 
         // Press: left on a point = drag it (practice: place the target there); Space+left, middle, right = pan;
@@ -181,7 +184,7 @@ void draw_viewer(App& app, UiState& ui, ImVec2 pos, ImVec2 size) {
                 if (done.position != done.start) run_command(app, "move", {done.index, done.position.x, done.position.y});
             }
         } else if (ui.panning) {
-            if (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f) viewer.pan({io.MouseDelta.x, io.MouseDelta.y});
+            if (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f) run_command(app, "pan", {io.MouseDelta.x, io.MouseDelta.y});
             ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
             if (!ImGui::IsMouseDown(ImGuiMouseButton_Left) && !ImGui::IsMouseDown(ImGuiMouseButton_Middle) &&
                 !ImGui::IsMouseDown(ImGuiMouseButton_Right))
