@@ -258,9 +258,48 @@ std::string content_hash(const std::uint8_t* data, std::size_t size) {
     return buf;
 }
 
+namespace {
+
+// Undo/redo states in the autosave, compactly: [[x, y, "provenance", error_probability], ...] per state.
+nlohmann::json history_json(const Document::History& stack) {
+    nlohmann::json out = nlohmann::json::array();
+    const std::size_t first = stack.size() > kAutosaveHistory ? stack.size() - kAutosaveHistory : 0;
+    for (std::size_t i = first; i < stack.size(); ++i) {
+        nlohmann::json state = nlohmann::json::array();
+        for (const AnnotatedPoint& p : stack[i]) state.push_back({p.x, p.y, to_string(p.provenance), p.error_probability});
+        out.push_back(std::move(state));
+    }
+    return out;
+}
+
+Document::History history_from_json(const nlohmann::json& j) {
+    if (!j.is_array()) throw Error("the autosave's history is not a list");
+    Document::History out;
+    for (const auto& state : j) {
+        if (!state.is_array()) throw Error("the autosave's history holds a state that is not a list");
+        std::vector<AnnotatedPoint> points;
+        for (const auto& p : state) {
+            if (!p.is_array() || p.size() != 4 || !p[0].is_number() || !p[1].is_number() || !p[2].is_string() || !p[3].is_number())
+                throw Error("the autosave's history holds a malformed point");
+            AnnotatedPoint a;
+            a.x = p[0].get<double>();
+            a.y = p[1].get<double>();
+            a.provenance = provenance_from_string(p[2].get<std::string>());
+            a.error_probability = p[3].get<double>();
+            if (!(a.error_probability >= 0.0 && a.error_probability <= 1.0)) throw Error("the autosave's history holds a bad error probability");
+            points.push_back(a);
+        }
+        out.push_back(std::move(points));
+    }
+    return out;
+}
+
+}  // namespace
+
 std::string autosave_json(const ImageEntry& e) {
     nlohmann::json root = {{"keybot_autosave", 1}, {"name", e.name}, {"done", e.done}, {"has_points", e.has_points}};
     root["annotation"] = nlohmann::json::parse(to_json(*e.doc));
+    root["history"] = {{"undo", history_json(e.doc->undo_stack())}, {"redo", history_json(e.doc->redo_stack())}};
     return root.dump();
 }
 
@@ -282,6 +321,17 @@ void restore_autosave(ImageEntry& e, const std::string& text) {
     Document doc = document_from_json(doc_text, aasce_spine());
     if (doc.image().width != e.width || doc.image().height != e.height)
         throw Error("it was made for a " + std::to_string(doc.image().width) + " x " + std::to_string(doc.image().height) + " image");
+    // The undo history, when the autosave has one (older autosaves do not): a broken history is dropped, the
+    // annotation itself is kept.
+    if (root.is_object() && root.contains("history") && root["history"].is_object()) {
+        try {
+            const auto& h = root["history"];
+            doc.restore_history(history_from_json(h.value("undo", nlohmann::json::array())),
+                                history_from_json(h.value("redo", nlohmann::json::array())));
+        } catch (const std::exception&) {
+            doc.clear_history();
+        }
+    }
     e.doc = std::make_unique<Document>(std::move(doc));
     e.done = done;
     e.has_points = has_points;

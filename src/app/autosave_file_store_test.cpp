@@ -68,3 +68,40 @@ TEST_CASE("a folder that cannot be written gives a clear error") {
     CHECK_THROWS_WITH_AS(store->save_image(e, "{}"), doctest::Contains("cannot write to the autosave folder"), keybot::Error);
     CHECK_THROWS_AS(store->save_session(nlohmann::json::object()), keybot::Error);
 }
+
+TEST_CASE("an autosave keeps the undo history: restored, undo and redo give the same states") {
+    const std::string pgm = std::string("P5\n4 4\n255\n") + std::string(16, '\x40');
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(pgm.data());
+    keybot::app::AppState first;
+    REQUIRE(first.load_image(bytes, pgm.size(), "h.pgm"));
+    keybot::Document& doc = *first.active()->doc;
+    std::vector<keybot::AnnotatedPoint> a(68), b(68);
+    for (int i = 0; i < 68; ++i) {
+        a[i] = {1.0 + i % 3, 2.0, keybot::Provenance::predicted, 0.25};
+        b[i] = {0.5, 1.0 + i % 2, keybot::Provenance::user_placed, 0.0};
+    }
+    doc.set_points(a);
+    doc.set_points(b);
+    doc.undo();  // one redo step left
+    const std::string saved = keybot::app::autosave_json(*first.active());
+
+    keybot::app::AppState second;
+    REQUIRE(second.load_image(bytes, pgm.size(), "h.pgm", saved));
+    keybot::Document& back = *second.active()->doc;
+    CHECK(back.points() == a);
+    CHECK(back.undo_stack() == doc.undo_stack());
+    CHECK(back.redo_stack() == doc.redo_stack());
+    REQUIRE(back.redo());
+    CHECK(back.points() == b);
+    REQUIRE(back.undo());
+    REQUIRE(back.undo());
+    CHECK_FALSE(back.can_undo());
+
+    // A broken history is dropped; the annotation itself is still restored.
+    std::string broken = saved;
+    broken.replace(broken.find("\"undo\":["), 8, "\"undo\":[[[1,2,\"nonsense\",0]],");
+    keybot::app::AppState third;
+    REQUIRE(third.load_image(bytes, pgm.size(), "h.pgm", broken));
+    CHECK(third.active()->doc->points() == a);
+    CHECK_FALSE(third.active()->doc->can_undo());
+}

@@ -139,4 +139,19 @@ void Document::clear_history() {
     redo_.clear();
 }
 
+void Document::restore_history(History undo, History redo) {
+    for (const History* stack : {&undo, &redo}) {
+        for (const auto& state : *stack) {
+            if (static_cast<int>(state.size()) != schema_.size())
+                throw Error("history state has " + std::to_string(state.size()) + " points, schema '" + schema_.name +
+                            "' needs " + std::to_string(schema_.size()));
+            check_coordinates(state, schema_, image_, "history");
+        }
+    }
+    if (undo.size() > kMaxHistory) undo.erase(undo.begin(), undo.end() - kMaxHistory);
+    if (redo.size() > kMaxHistory) redo.erase(redo.begin(), redo.end() - kMaxHistory);
+    undo_ = std::move(undo);
+    redo_ = std::move(redo);
+}
+
 }  // namespace keybot

@@ -330,7 +330,7 @@ test('bad input shows a clear message and loses nothing (bad JSON, wrong size, o
   assert.deepEqual(pageErrors, []);
 });
 
-test('several images with progress; a reload restores every image, its annotation and done mark', { skip }, async () => {
+test('several images with progress; a reload restores every image, its annotation, undo history and done mark', { skip }, async () => {
   // A second (generated) image in the session, marked done; then back to the X-ray.
   const png = grayPng(320, 640, 8, (x, y) => ((x * 7 + y * 3) % 256));
   const r = await loadBytes(png, 'second.png');
@@ -363,6 +363,11 @@ test('several images with progress; a reload restores every image, its annotatio
   assert.equal(s.done, 1);
   assert.deepEqual(await annotation(), edited, 'the annotation comes back exactly');
   assert.equal((await status()).points, 68);
+  // The undo history came back with it: undo gives the points before the last correction, redo the correction.
+  assert.equal(await page.evaluate(() => window.keybot.undo()), true);
+  assert.deepEqual((await annotation()).points, doc.points, 'undo after the reload restores the state before the edit');
+  assert.equal(await page.evaluate(() => window.keybot.redo()), true);
+  assert.deepEqual(await annotation(), edited, 'redo after the reload brings the edit back');
   await frames(2);
   await page.screenshot({ path: path.join(artifactDir, 'annotator-restored.png') });
 });

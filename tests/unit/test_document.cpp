@@ -119,6 +119,19 @@ TEST_CASE("JSON keeps pixel spacing and DICOM UIDs, and refuses bad ones") {
                          doctest::Contains("not a DICOM UID"), keybot::Error);
 }
 
+TEST_CASE("restore_history checks every state and replaces both stacks only when all are valid") {
+    Document d(keybot::aasce_spine(), {"x.png", 100, 100});
+    const std::vector<AnnotatedPoint> good(68, AnnotatedPoint{10, 10, Provenance::predicted, 0.0});
+    d.restore_history({good, good}, {good});
+    CHECK(d.undo_depth() == 2);
+    CHECK(d.can_redo());
+    std::vector<AnnotatedPoint> far = good;
+    far[3].x = 1e9;  // far outside the 100 px image
+    CHECK_THROWS_WITH_AS(d.restore_history({good}, {far}), doctest::Contains("history: point 4 (T1_bottom_right)"), keybot::Error);
+    CHECK_THROWS_AS(d.restore_history({std::vector<AnnotatedPoint>(3)}, {}), keybot::Error);
+    CHECK(d.undo_depth() == 2);  // unchanged after a refusal
+}
+
 TEST_CASE("JSON round trip with another schema table") {
     const keybot::Schema tiny{"tiny_test", {"a", "b", "c"}, {}, {}, {{0, 2}}, {}};
     Document d(tiny, {"x.png", 3, 4});

@@ -60,6 +60,13 @@ public:
     bool redo();
     std::size_t undo_depth() const { return undo_.size(); }
     void clear_history();
+    // The history itself (oldest first; the last entry is what undo/redo restores next), e.g. for an autosave
+    // that survives a crash with its undo steps. restore_history checks every state's size and coordinates
+    // (keybot::Error) and replaces both stacks only when all are valid.
+    using History = std::vector<std::vector<AnnotatedPoint>>;
+    const History& undo_stack() const { return undo_; }
+    const History& redo_stack() const { return redo_; }
+    void restore_history(History undo, History redo);
 
     static constexpr std::size_t kMaxHistory = 1000;  // oldest steps are dropped beyond this
 
