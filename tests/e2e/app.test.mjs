@@ -215,7 +215,7 @@ test('a bad file shows a clear error and the app keeps running', async () => {
   await assertPatternVisible('after errors');
 });
 
-test('zoom and pan change the displayed image (setView, wheel around the cursor, drag, F to fit)', async () => {
+test('zoom and pan change the displayed image (setView, wheel around the cursor, drag, zoom(), pan(), -, F to fit)', async () => {
   await page.evaluate(() => window.keybot.fit());
   const fitted = await status();
   assert.equal(fitted.view.fitted, true);
@@ -264,6 +264,22 @@ test('zoom and pan change the displayed image (setView, wheel around the cursor,
   const moved = screenOf(dragged, 225, 100);
   assert.ok(Math.abs(moved.x - (cursor.x - 100)) < 2 && Math.abs(moved.y - (cursor.y - 50)) < 2,
     `drag moved the image with the mouse: ${JSON.stringify(moved)} vs ${JSON.stringify(cursor)}`);
+
+  // The same commands as the wheel and the drag, through keybot.zoom() and keybot.pan(), and the - key.
+  const zoomedBy = await page.evaluate(() => window.keybot.zoom(2, 225, 100));
+  s = await status();
+  assert.ok(Math.abs(s.view.zoom - 2 * dragged.view.zoom) < 1e-4 * dragged.view.zoom, `zoom(2): ${dragged.view.zoom} -> ${s.view.zoom}`);
+  assert.ok(Math.abs(zoomedBy - s.view.zoom) < 1e-4 * s.view.zoom, 'zoom() answers the new zoom');
+  const kept = screenOf(s, 225, 100);
+  assert.ok(Math.hypot(kept.x - moved.x, kept.y - moved.y) < 0.01, 'zoom(F, X, Y) keeps image point (X, Y) in place');
+  await page.evaluate(() => window.keybot.pan(10, -5));
+  const shifted = screenOf(await status(), 225, 100);
+  assert.ok(Math.abs(shifted.x - kept.x - 10) < 0.01 && Math.abs(shifted.y - kept.y + 5) < 0.01, 'pan(10, -5) moves the image');
+  await page.keyboard.down('-');
+  await frames(2);
+  await page.keyboard.up('-');
+  await frames(1);
+  assert.ok(Math.abs((await status()).view.zoom - s.view.zoom / 1.25) < 1e-4 * s.view.zoom, 'the - key zooms out by 1.25');
 
   // F fits again.
   await page.keyboard.down('f');
