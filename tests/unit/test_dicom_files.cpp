@@ -223,7 +223,7 @@ TEST_CASE("an AASCE JPEG wrapped into DICOM: the same grey levels and keypoints 
         if (c.expect == Expect::bounded) CHECK(worst <= 1.0 + 1e-3);
         if (c.expect == Expect::lossy) CHECK(mean_error < 2.0);
         if (c.expect == Expect::bounded || c.expect == Expect::lossy)
-            MESSAGE(c.syntax << ": grey-level error max " << worst << " mean " << mean_error << "; points moved mean "
+            MESSAGE(std::string(c.syntax) << ": grey-level error max " << worst << " mean " << mean_error << "; points moved mean "
                              << mean << " px, max " << farthest << " px");
     }
 }
