@@ -19,6 +19,8 @@ const FLAGS = [
   '--ignore-gpu-blocklist', '--enable-unsafe-webgpu',
 ];
 const CLICKS = Number(process.env.KEYBOT_E2E_CLICKS || 5);  // predictions per backend for the latency median
+// The page's size for the latency figures, e.g. KEYBOT_E2E_VIEWPORT=1920x1080 (README reports each size it ran).
+const [VIEW_W, VIEW_H] = (process.env.KEYBOT_E2E_VIEWPORT || '1024x720').split('x').map(Number);
 
 const xrayPath = firstXray();
 const image = xrayPath ? fs.readFileSync(xrayPath) : grayPng(320, 640, 8, (x, y) => (x * 7 + y * 3) % 256);
@@ -39,7 +41,7 @@ before(async () => {
   const { chromium } = createRequire(new URL('../../web/package.json', import.meta.url))('playwright-core');
   profile = fs.mkdtempSync(path.join(os.tmpdir(), 'keybot-inference-'));
   browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1024, height: 720 },
+    executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: VIEW_W, height: VIEW_H },
   });
   browser.on('request', (r) => requests.push(r));
 });
