@@ -57,8 +57,9 @@ bool ensure_prepared(App& app, ImageEntry& e) {
     if (e.prepared) return true;
     if (!app.inference.ready() || !e.loaded) return false;
     try {
-        // DICOM: the models always see the file's default VOI, whatever preset is shown.
-        e.prepared = app.inference.prepare(e.loaded->dicom ? model_image(*e.loaded->dicom) : e.loaded->image);
+        // DICOM: the models always see the file's default VOI (preset 0), whatever preset is shown.
+        const bool other_preset = e.loaded->dicom && e.display.voi_preset != 0;
+        e.prepared = app.inference.prepare(other_preset ? model_image(*e.loaded->dicom) : e.loaded->image);
         return true;
     } catch (const std::exception& err) {
         app.state.set_error("Cannot prepare \"" + e.name + "\" for the models: " + err.what());

@@ -35,6 +35,14 @@ std::unique_ptr<LoadedImage> decode(const std::vector<std::uint8_t>& bytes, cons
     return loaded;
 }
 
+// A DICOM image shown through VOI preset `preset` (its pixels and data range); name, info and file kept.
+std::unique_ptr<LoadedImage> through_preset(const LoadedImage& from, int preset) {
+    auto loaded = make_loaded_image(apply_voi(*from.dicom, preset), from.name);
+    loaded->info = from.info;
+    loaded->dicom = from.dicom;
+    return loaded;
+}
+
 std::string megabytes(std::size_t bytes) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.0f MB", double(bytes) / (1024.0 * 1024.0));
@@ -191,10 +199,7 @@ bool AppState::set_voi_preset(int preset) {
                   std::to_string(int(dicom.info.voi_presets.size()) - 1) + ").");
         return false;
     }
-    auto loaded = make_loaded_image(apply_voi(dicom, preset), e->name);
-    loaded->info = e->loaded->info;
-    loaded->dicom = e->loaded->dicom;
-    e->loaded = std::move(loaded);
+    e->loaded = through_preset(*e->loaded, preset);
     e->display = full_range(*e->loaded);
     e->display.voi_preset = preset;
     ++image_generation_;
@@ -209,7 +214,7 @@ bool AppState::select(int i) {
         if (!next.loaded) {
             next.loaded = decode(next.bytes, next.name);
             if (next.loaded->dicom && next.display.voi_preset != 0)  // the preset this image was shown with
-                next.loaded->image = apply_voi(*next.loaded->dicom, next.display.voi_preset);
+                next.loaded = through_preset(*next.loaded, next.display.voi_preset);
         }
     } catch (const std::bad_alloc&) {
         set_error("Could not show \"" + next.name + "\": not enough memory.");

@@ -6,7 +6,7 @@ namespace keybot {
 
 DecodedImage decode_image_with_info(const std::uint8_t* data, std::size_t size, const std::string& file_name) {
     DecodedImage out;
-    if (data && looks_like_dicom(data, size) && !is_known_image_format(data, size)) {
+    if (is_dicom(data, size)) {
         auto dicom = std::make_shared<DicomImage>(decode_dicom(data, size, &out.notice));
         out.image = model_image(*dicom);
         out.info.spacing = dicom->info.spacing;

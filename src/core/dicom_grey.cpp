@@ -16,20 +16,59 @@ double lut_lookup(const DicomLut& lut, double x) {
     return lut.data[static_cast<std::size_t>(i)];
 }
 
-// PS3.3 C.11.2.1.2: y in [0,1].
-double window_value(const std::string& function, double c, double w, double x) {
-    if (function == "SIGMOID") return 1.0 / (1.0 + std::exp(-4.0 * (x - c) / std::max(w, 1e-9)));
-    if (function == "LINEAR_EXACT") {
-        w = std::max(w, 1e-9);
-        if (x <= c - w / 2) return 0.0;
-        if (x > c + w / 2) return 1.0;
-        return (x - c) / w + 0.5;
+enum class Function { linear, linear_exact, sigmoid };
+
+// One VOI preset resolved once (preset kind, VOI function, inversion), applied per value: PS3.3 C.11.2.1.2,
+// output in [0,1].
+class VoiMap {
+public:
+    VoiMap(const DicomInfo& info, int preset) : info_(info) {
+        const VoiPreset* p = preset >= 0 && preset < int(info.voi_presets.size()) ? &info.voi_presets[preset] : nullptr;
+        if (p && p->kind == VoiPreset::Kind::window) {
+            kind_ = VoiPreset::Kind::window;
+            c_ = p->center;
+            w_ = p->width;
+            function_ = info.voi_function == "SIGMOID" ? Function::sigmoid
+                      : info.voi_function == "LINEAR_EXACT" ? Function::linear_exact : Function::linear;
+        } else if (p && p->kind == VoiPreset::Kind::lut && p->lut >= 0 && p->lut < int(info.voi_luts.size())) {
+            kind_ = VoiPreset::Kind::lut;
+            lut_ = &info.voi_luts[p->lut];
+            top_ = std::ldexp(1.0, std::clamp(lut_->bits, 1, 16)) - 1.0;
+        }
     }
-    w = std::max(w, 1.0);  // LINEAR requires width >= 1
-    if (x <= c - 0.5 - (w - 1) / 2) return 0.0;
-    if (x > c - 0.5 + (w - 1) / 2) return 1.0;
-    return w == 1.0 ? 1.0 : (x - (c - 0.5)) / (w - 1) + 0.5;
-}
+    double operator()(double x) const {
+        const double y = kind_ == VoiPreset::Kind::window ? window(x)
+                       : kind_ == VoiPreset::Kind::lut  ? std::clamp(lut_lookup(*lut_, x) / top_, 0.0, 1.0)
+                                                        : full_range(x);
+        return info_.inverted ? 1.0 - y : y;
+    }
+
+private:
+    double window(double x) const {
+        double c = c_, w = w_;
+        if (function_ == Function::sigmoid) return 1.0 / (1.0 + std::exp(-4.0 * (x - c) / std::max(w, 1e-9)));
+        if (function_ == Function::linear_exact) {
+            w = std::max(w, 1e-9);
+            if (x <= c - w / 2) return 0.0;
+            if (x > c + w / 2) return 1.0;
+            return (x - c) / w + 0.5;
+        }
+        w = std::max(w, 1.0);  // LINEAR requires width >= 1
+        if (x <= c - 0.5 - (w - 1) / 2) return 0.0;
+        if (x > c - 0.5 + (w - 1) / 2) return 1.0;
+        return w == 1.0 ? 1.0 : (x - (c - 0.5)) / (w - 1) + 0.5;
+    }
+    double full_range(double x) const {
+        const double range = info_.range_high - info_.range_low;
+        return range > 0 ? std::clamp((x - info_.range_low) / range, 0.0, 1.0) : 0.5;
+    }
+
+    const DicomInfo& info_;
+    VoiPreset::Kind kind_ = VoiPreset::Kind::full_range;
+    Function function_ = Function::linear;
+    double c_ = 0.0, w_ = 1.0, top_ = 1.0;
+    const DicomLut* lut_ = nullptr;
+};
 
 }  // namespace
 
@@ -54,21 +93,7 @@ void add_full_range_preset(DicomInfo& info) {
     info.voi_presets.push_back(p);
 }
 
-double voi_value(const DicomInfo& info, int preset, double x) {
-    double y;
-    const VoiPreset* p = preset >= 0 && preset < int(info.voi_presets.size()) ? &info.voi_presets[preset] : nullptr;
-    if (p && p->kind == VoiPreset::Kind::window) {
-        y = window_value(info.voi_function, p->center, p->width, x);
-    } else if (p && p->kind == VoiPreset::Kind::lut && p->lut >= 0 && p->lut < int(info.voi_luts.size())) {
-        const DicomLut& lut = info.voi_luts[p->lut];
-        const double top = std::ldexp(1.0, std::clamp(lut.bits, 1, 16)) - 1.0;
-        y = std::clamp(lut_lookup(lut, x) / top, 0.0, 1.0);
-    } else {
-        const double range = info.range_high - info.range_low;
-        y = range > 0 ? std::clamp((x - info.range_low) / range, 0.0, 1.0) : 0.5;
-    }
-    return info.inverted ? 1.0 - y : y;
-}
+double voi_value(const DicomInfo& info, int preset, double x) { return VoiMap(info, preset)(x); }
 
 Image apply_voi(const DicomImage& dicom, int preset) {
     Image out;
@@ -76,20 +101,8 @@ Image apply_voi(const DicomImage& dicom, int preset) {
     out.height = dicom.modality.height;
     out.max_value = 1.0f;
     out.pixels.resize(dicom.modality.pixels.size());
-    const DicomInfo& info = dicom.info;
-    const VoiPreset* p = preset >= 0 && preset < int(info.voi_presets.size()) ? &info.voi_presets[preset] : nullptr;
-    if (p && p->kind == VoiPreset::Kind::window && info.voi_function == "LINEAR") {
-        // The common case, without a branch per pixel: a clamped ramp.
-        const double w = std::max(p->width, 1.0), lo = p->center - 0.5 - (w - 1) / 2;
-        const double scale = w == 1.0 ? 0.0 : 1.0 / (w - 1);
-        for (std::size_t i = 0; i < out.pixels.size(); ++i) {
-            const double x = dicom.modality.pixels[i];
-            double y = x <= lo ? 0.0 : x > lo + (w - 1) ? 1.0 : w == 1.0 ? 1.0 : (x - lo) * scale;
-            out.pixels[i] = float(info.inverted ? 1.0 - y : y);
-        }
-        return out;
-    }
-    for (std::size_t i = 0; i < out.pixels.size(); ++i) out.pixels[i] = float(voi_value(info, preset, dicom.modality.pixels[i]));
+    const VoiMap map(dicom.info, preset);
+    for (std::size_t i = 0; i < out.pixels.size(); ++i) out.pixels[i] = float(map(dicom.modality.pixels[i]));
     return out;
 }
 

@@ -34,7 +34,11 @@ bool probe_prefix(const std::string& path, ImageHeader& header) {
         throw ImageTooLarge(named(path, "the file is " + std::to_string(size >> 20) + " MiB, more than the limit of " +
                                             std::to_string(kMaxImageFileBytes >> 20) + " MiB for an image"));
     try {
-        header = probe_image(read_file_prefix(path, kHeaderPrefix));
+        const auto prefix = read_file_prefix(path, kHeaderPrefix);
+        // A DICOM header is read from the whole file (the reader needs the whole structure, and checks the
+        // limits itself before decoding pixels): probing a prefix would parse it for nothing.
+        if (is_dicom(prefix.data(), prefix.size())) return false;
+        header = probe_image(prefix);
         check_image_limits(header);
         return true;
     } catch (const ImageTooLarge& e) {
@@ -57,16 +61,7 @@ ImageHeader probe_image_file(const std::string& path) {
     }
 }
 
-Image read_image_file(const std::string& path) {
-    ImageHeader header;
-    probe_prefix(path, header);
-    const auto bytes = read_file_bytes(path);
-    try {
-        return decode_image(bytes);
-    } catch (const Error& e) {
-        throw Error(named(path, e.what()));
-    }
-}
+Image read_image_file(const std::string& path) { return read_image_file_with_info(path).image; }
 
 DecodedImage read_image_file_with_info(const std::string& path) {
     ImageHeader header;

@@ -93,9 +93,10 @@ bool within_limits(long long width, long long height) {
 
 }  // namespace
 
-bool is_known_image_format(const std::uint8_t* data, std::size_t size) {
+bool is_dicom(const std::uint8_t* data, std::size_t size) {
+    if (!data || size == 0) return false;
     try {
-        return detect_format(data, size) != Format::dicom;
+        return detect_format(data, size) == Format::dicom;
     } catch (const Error&) {
         return false;
     }
@@ -130,7 +131,7 @@ ImageHeader probe_image(const std::uint8_t* data, std::size_t size) {
 }
 
 Image decode_image(const std::uint8_t* data, std::size_t size) {
-    if (checked_length(size) && detect_format(data, size) == Format::dicom) {
+    if (checked_length(size) && is_dicom(data, size)) {
         return model_image(decode_dicom(data, size));  // the default VOI in [0,1]; limits checked from the header
     }
     const ImageHeader h = probe_image(data, size);

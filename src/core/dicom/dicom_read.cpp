@@ -51,21 +51,7 @@ std::string trimmed(std::string s) {
     return s;
 }
 
-// Backslash-separated decimal strings (DS/IS) -> numbers; unparsable entries are skipped.
-std::vector<double> numbers(const std::string& text) {
-    std::vector<double> out;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t end = std::min(text.find('\\', start), text.size());
-        const std::string item = trimmed(text.substr(start, end - start));
-        char* stop = nullptr;
-        const double v = item.empty() ? 0.0 : std::strtod(item.c_str(), &stop);
-        if (!item.empty() && stop && *stop == '\0' && std::isfinite(v)) out.push_back(v);
-        start = end + 1;
-    }
-    return out;
-}
-
+// The values of a multi-valued attribute: backslash-separated, padding trimmed.
 std::vector<std::string> strings(const std::string& text) {
     std::vector<std::string> out;
     std::size_t start = 0;
@@ -73,6 +59,17 @@ std::vector<std::string> strings(const std::string& text) {
         const std::size_t end = std::min(text.find('\\', start), text.size());
         out.push_back(trimmed(text.substr(start, end - start)));
         start = end + 1;
+    }
+    return out;
+}
+
+// Decimal strings (DS/IS) -> numbers; unparsable entries are skipped.
+std::vector<double> numbers(const std::string& text) {
+    std::vector<double> out;
+    for (const std::string& item : strings(text)) {
+        char* stop = nullptr;
+        const double v = item.empty() ? 0.0 : std::strtod(item.c_str(), &stop);
+        if (!item.empty() && stop && *stop == '\0' && std::isfinite(v)) out.push_back(v);
     }
     return out;
 }
@@ -232,6 +229,15 @@ void fill_modality(const char* buffer, const DicomInfo& info, int high_bit, bool
 }
 
 // A parsed file (pixel data still encoded); throws keybot::Error when GDCM cannot read it as an image.
+// Reader::Read() without exceptions escaping: GDCM throws std::exception and plain strings alike.
+bool read_quietly(gdcm::Reader& reader) {
+    try {
+        return reader.Read();
+    } catch (...) {
+        return false;
+    }
+}
+
 struct DicomReading {
     MemoryBuffer buffer;
     std::istream stream;
@@ -242,25 +248,13 @@ struct DicomReading {
         gdcm::Trace::SetDebug(false);
         if (!data || size == 0) throw Error("the DICOM file is empty");
         reader.SetStream(stream);
-        bool ok = false;
-        try {
-            ok = reader.Read();
-        } catch (...) {  // GDCM also throws plain strings
-            ok = false;
-        }
-        if (!ok) {
+        if (!read_quietly(reader)) {
             // Tell a readable DICOM without an image (report, plan, ...) from a broken file.
             MemoryBuffer again(data, size);
             std::istream plain_stream(&again);
             gdcm::Reader plain;
             plain.SetStream(plain_stream);
-            bool parsed = false;
-            try {
-                parsed = plain.Read();
-            } catch (...) {  // GDCM also throws plain strings
-                parsed = false;
-            }
-            if (parsed && !plain.GetFile().GetDataSet().FindDataElement(gdcm::Tag(0x7FE0, 0x0010)))
+            if (read_quietly(plain) && !plain.GetFile().GetDataSet().FindDataElement(gdcm::Tag(0x7FE0, 0x0010)))
                 throw Error("the DICOM file holds no image (no Pixel Data: a report, a plan or another non-image object)");
             throw Error("not a readable DICOM file (corrupt, truncated, or an encoding GDCM cannot read)");
         }

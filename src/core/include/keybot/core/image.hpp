@@ -50,9 +50,9 @@ public:
 ImageHeader probe_image(const std::uint8_t* data, std::size_t size);
 inline ImageHeader probe_image(const std::vector<std::uint8_t>& bytes) { return probe_image(bytes.data(), bytes.size()); }
 
-// True when the bytes start like PNG, JPEG, BMP or binary PGM/PPM (checked before the DICOM test, whose
-// preamble-less form is only a heuristic).
-bool is_known_image_format(const std::uint8_t* data, std::size_t size);
+// True when decode_image would read the bytes as DICOM: not PNG, JPEG, BMP or binary PGM/PPM (tested first:
+// the DICOM test for files without the preamble is only a heuristic) and looking like DICOM.
+bool is_dicom(const std::uint8_t* data, std::size_t size);
 
 // Throws ImageTooLarge beyond kMaxImageSide / kMaxImagePixels, keybot::Error for a zero side.
 void check_image_limits(const ImageHeader& header);
