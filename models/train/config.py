@@ -51,11 +51,15 @@ class Config:
     max_hints: int = 8
     p_no_hint: float = 0.3
     p_iterative: float = 0.5                # RITM-style clicks on the model's own worst points
+    # detector/corrector inputs from the refiner: share with no simulated click (else 1-5). Cycle 4 raised it
+    # from 1/6: the 0-click prediction is the one a user sees first and the one the flags are judged on
+    p_revision_no_click: float = 0.5
     w_heatmap: float = 1.0
     w_coord: float = 0.1                    # L1 in input px
     w_morph: float = 0.05                   # L1 on neighbour difference vectors, input px
-    # per cycle; cycle 3 moved time from the refiner (gains per cycle shrinking) to the detector and corrector
-    refiner: StageConfig = field(default_factory=lambda: StageConfig(minutes=85))
+    # per cycle; cycle 3 moved time from the refiner (gains per cycle shrinking) to the detector and corrector;
+    # cycle 4 has 75 refiner minutes so that a 3-hour session keeps time for export, evaluation and tests
+    refiner: StageConfig = field(default_factory=lambda: StageConfig(minutes=75))
     detector: StageConfig = field(default_factory=lambda: StageConfig(minutes=36, lr=1e-3))
     corrector: StageConfig = field(default_factory=lambda: StageConfig(minutes=36, lr=1e-3))
     # Detector -> corrector rounds the app runs per click, stored in the corrector's metadata

@@ -122,6 +122,7 @@ def refiner_step(cfg, model, x, gt, rng):
 
 def corrupted_inputs(cfg, refiner, x, gt, rng):
     """What the detector and corrector see in use: mostly the refiner's own output after 0-5 simulated clicks
+    (none in a share cfg.p_revision_no_click)
     (placed, like the evaluation protocol's, on the points the refiner got most wrong), sometimes with a
     synthetic error added; otherwise the ground truth with synthetic errors (wrong level, swaps, ...)."""
     B = x.shape[0]
@@ -134,7 +135,7 @@ def corrupted_inputs(cfg, refiner, x, gt, rng):
             err = ((pr - gt) ** 2).sum(-1).cpu().numpy()
             clicked = False
             for b in range(B):
-                k = rng.randint(0, 6)
+                k = 0 if rng.rand() < cfg.p_revision_no_click else rng.randint(1, 6)
                 if k:
                     pick = np.argsort(-err[b])[:k] if rng.rand() < 0.7 else rng.choice(68, k, replace=False)
                     mask[b, torch.as_tensor(pick, device=x.device)] = 1
@@ -307,6 +308,16 @@ def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
     log(f"[{role}] done: {step} steps")
 
 
+def roc_auc(score, label):
+    """Area under the ROC curve: the chance that a random error scores above a random correct point."""
+    o = np.argsort(-score.ravel(), kind="stable")
+    b = label.ravel()[o].astype(bool)
+    if b.all() or not b.any():
+        return float("nan")
+    pairs = float(b.sum()) * float((~b).sum())
+    return (pairs - float(np.cumsum(~b)[b].sum())) / pairs  # pairs with the correct point ranked first
+
+
 def quick_eval(cfg, role, model, refiner, ds, va, log):
     model.eval()
     t0 = time.time()
@@ -326,10 +337,11 @@ def quick_eval(cfg, role, model, refiner, ds, va, log):
     with torch.no_grad():
         if role == "detector":
             p = torch.cat([model(x[s:s + 8], pt[s:s + 8])[0] for s in range(0, len(va), 8)])
-            flag = p.cpu().numpy() > 0.5
+            p = p.cpu().numpy()
+            flag = p > 0.5
             tp = (flag & bad).sum()
             log(f"[detector] VAL precision {tp / max(1, flag.sum()):.3f} recall {tp / max(1, bad.sum()):.3f} "
-                f"(errors {bad.mean() * 100:.1f}% of points)")
+                f"AUC {roc_auc(p, bad):.3f} (errors {bad.mean() * 100:.1f}% of points)")
         else:
             trust = torch.from_numpy((~bad).astype(np.float32)).to(dev)
             out = torch.cat([model(x[s:s + 8], pt[s:s + 8], trust[s:s + 8])[0]
