@@ -72,21 +72,10 @@ AnnotatedPoint parse_point(const json& p, int index, const Schema& schema) {
     return out;
 }
 
-// Optional "image.pixel_spacing": {"row_mm", "col_mm", "type"}.
+// Optional "image.pixel_spacing".
 PixelSpacing parse_spacing(const json& img) {
-    PixelSpacing s;
-    if (!img.contains("pixel_spacing")) return s;
-    const json& p = object_field(img, "pixel_spacing", "image.");
-    s.row_mm = number_field(p, "row_mm", "image.pixel_spacing.");
-    s.col_mm = number_field(p, "col_mm", "image.pixel_spacing.");
-    s.type = string_field(p, "type", "image.pixel_spacing.");
-    if (!(s.row_mm > 0 && s.row_mm < 1000 && s.col_mm > 0 && s.col_mm < 1000))
-        throw Error("annotation JSON: 'image.pixel_spacing' must be between 0 and 1000 mm");
-    static const char* const kTypes[] = {"detector", "estimated", "calibrated", "unknown", "user"};
-    if (std::find(std::begin(kTypes), std::end(kTypes), s.type) == std::end(kTypes))
-        throw Error("annotation JSON: 'image.pixel_spacing.type' is '" + excerpt(s.type) +
-                    "', expected detector, estimated, calibrated, unknown or user");
-    return s;
+    if (!img.contains("pixel_spacing")) return {};
+    return detail::pixel_spacing_from_json(img["pixel_spacing"], "annotation JSON", "image.pixel_spacing");
 }
 
 // Optional "image.dicom": the Study, Series and SOP Instance UIDs (digits and dots, at most 64 characters).
@@ -107,8 +96,7 @@ void parse_dicom_identity(const json& img, ImageInfo& info) {
 
 json image_json(const ImageInfo& info) {
     json img = {{"file", info.file_name}, {"width", info.width}, {"height", info.height}};
-    if (info.spacing.known())
-        img["pixel_spacing"] = {{"row_mm", info.spacing.row_mm}, {"col_mm", info.spacing.col_mm}, {"type", info.spacing.type}};
+    if (info.spacing.known()) img["pixel_spacing"] = detail::pixel_spacing_json(info.spacing);
     json dicom = json::object();
     if (!info.study_uid.empty()) dicom["study_uid"] = info.study_uid;
     if (!info.series_uid.empty()) dicom["series_uid"] = info.series_uid;

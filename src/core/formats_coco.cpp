@@ -112,9 +112,12 @@ std::string to_coco_json(const Document& document) {
                   {"keybot_error_probability", std::move(prob)}};
         annotations.push_back(std::move(a));
     }
+    json image = {{"id", 1}, {"file_name", img.file_name}, {"width", img.width}, {"height", img.height}};
+    // COCO has no field for it: "pixel_spacing" is ours, as in KeyBot JSON (mm figures need it and its type)
+    if (img.spacing.known()) image["pixel_spacing"] = detail::pixel_spacing_json(img.spacing);
     json root = {
         {"info", {{"description", "KeyBot annotation (" + schema.name + ")"}, {"version", "1"}}},
-        {"images", {{{"id", 1}, {"file_name", img.file_name}, {"width", img.width}, {"height", img.height}}}},
+        {"images", {std::move(image)}},
         {"categories", {{{"id", 1}, {"name", "vertebra"}, {"supercategory", "spine"},
                          {"keypoints", schema.corner_names}, {"skeleton", std::move(skeleton)}}}},
         {"annotations", std::move(annotations)},
@@ -145,6 +148,8 @@ Document detail::document_from_coco_root(const json& root, const Schema& schema,
     if (!side_ok(w) || !side_ok(h)) fail("'images[0].width/height' must be integers within 0.." + std::to_string(kMaxImageSide));
     info.width = w.get<int>();
     info.height = h.get<int>();
+    if (im.contains("pixel_spacing"))
+        info.spacing = detail::pixel_spacing_from_json(im["pixel_spacing"], "COCO JSON", "images[0].pixel_spacing");
 
     const json& anns = member(root, "annotations", "");
     if (!anns.is_array()) fail("'annotations' must be an array");

@@ -1,5 +1,8 @@
 #include "json_input.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include "keybot/core/error.hpp"
 
 namespace keybot::detail {
@@ -27,6 +30,34 @@ nlohmann::json parse_annotation_json(const std::string& text, const std::string&
     } catch (const json::exception& e) {  // e.g. out_of_range.406 for 1e400
         throw Error(what + ": " + excerpt(e.what(), 160));
     }
+}
+
+nlohmann::json pixel_spacing_json(const PixelSpacing& s) {
+    return {{"row_mm", s.row_mm}, {"col_mm", s.col_mm}, {"type", s.type}};
+}
+
+PixelSpacing pixel_spacing_from_json(const nlohmann::json& v, const std::string& what, const std::string& path) {
+    auto fail = [&](const std::string& field, const std::string& problem) {
+        throw Error(what + ": '" + path + field + "' " + problem);
+    };
+    if (!v.is_object()) fail("", "must be an object");
+    auto number = [&](const char* key) {
+        const auto it = v.find(key);
+        if (it == v.end() || !it->is_number()) fail(std::string(".") + key, "must be a number");
+        const double d = it->get<double>();
+        if (!(d > 0 && d < 1000)) fail(std::string(".") + key, "must be between 0 and 1000 mm");
+        return d;
+    };
+    PixelSpacing s;
+    s.row_mm = number("row_mm");
+    s.col_mm = number("col_mm");
+    const auto type = v.find("type");
+    if (type == v.end() || !type->is_string()) fail(".type", "must be a string");
+    s.type = type->get<std::string>();
+    static const char* const kTypes[] = {"detector", "estimated", "calibrated", "unknown", "user"};
+    if (std::find(std::begin(kTypes), std::end(kTypes), s.type) == std::end(kTypes))
+        fail(".type", "is '" + excerpt(s.type) + "', expected detector, estimated, calibrated, unknown or user");
+    return s;
 }
 
 }  // namespace keybot::detail

@@ -1,5 +1,6 @@
 #include "dicom_fixtures.hpp"
 
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 
@@ -137,6 +138,44 @@ std::vector<std::uint8_t> make_dicom(int width, int height, const std::vector<st
     if (!writer.Write()) throw std::runtime_error("GDCM could not write the " + f.transfer_syntax + " file");
     const std::string bytes = out.str();
     return std::vector<std::uint8_t>(bytes.begin(), bytes.end());
+}
+
+const std::vector<WrapCase>& aasce_wrap_cases() {
+    const auto mono2 = DicomLayout::mono2_8bit, mono1 = DicomLayout::mono1_12bit_rescale;
+    static const std::vector<WrapCase> cases = {
+        {"explicit-le", mono2, WrapExpect::exact},     {"implicit-le", mono2, WrapExpect::exact},
+        {"explicit-be", mono2, WrapExpect::exact},     {"deflate", mono2, WrapExpect::exact},
+        {"rle", mono2, WrapExpect::exact},             {"jpeg-lossless", mono2, WrapExpect::exact},
+        {"jpegls-lossless", mono2, WrapExpect::exact}, {"j2k-lossless", mono2, WrapExpect::exact},
+        {"jpeg-baseline", mono2, WrapExpect::dct},     {"jpegls-near", mono2, WrapExpect::bounded},
+        {"j2k-lossy", mono2, WrapExpect::lossy},       {"explicit-le", mono1, WrapExpect::exact},
+        {"jpegls-lossless", mono1, WrapExpect::exact}, {"j2k-lossless", mono1, WrapExpect::exact},
+        {"jpeg-extended", mono1, WrapExpect::dct},
+    };
+    return cases;
+}
+
+const char* name_of(WrapExpect e) {
+    switch (e) {
+        case WrapExpect::exact: return "exact";
+        case WrapExpect::dct: return "dct";
+        case WrapExpect::bounded: return "bounded";
+        case WrapExpect::lossy: return "lossy";
+    }
+    return "?";
+}
+
+const char* name_of(DicomLayout l) { return l == DicomLayout::mono2_8bit ? "mono2-8bit" : "mono1-12bit-rescale"; }
+
+GreyImage cropped_grey(int width, int height, const std::vector<float>& pixels_0_255) {
+    GreyImage g;
+    g.width = width / 16 * 16;
+    g.height = height / 16 * 16;
+    g.grey.reserve(std::size_t(g.width) * g.height);
+    for (int y = 0; y < g.height; ++y)
+        for (int x = 0; x < g.width; ++x)
+            g.grey.push_back(std::uint8_t(std::lround(pixels_0_255[std::size_t(y) * width + x])));
+    return g;
 }
 
 }  // namespace test

@@ -21,6 +21,34 @@ struct DicomFixture {
     double pixel_spacing_mm = 0.0;  // > 0: ImagerPixelSpacing on a DX image
 };
 
+// An AASCE JPEG wrapped into DICOM, one case per encoding: how the result must compare with the JPEG's pixels
+// and keypoints. One table for the native test (test_dicom_files.cpp) and the browser test, which gets the files
+// from make_dicom_fixtures (tests/tools).
+//   exact    lossless: the very same grey levels, points within 0.5 px
+//   dct      JPEG re-encoded at GDCM's quality: points within 0.5 px
+//   bounded  near-lossless JPEG-LS (NEAR 1): every grey level within 1 of the source
+//   lossy    JPEG 2000 at 10:1: mean grey-level error under 2
+// Lossy encodings change the pixels themselves, and the models move a corner by a pixel or two for noise of one
+// grey level, so for "bounded" and "lossy" the decoder is checked on the pixels and the shift only reported.
+enum class WrapExpect { exact, dct, bounded, lossy };
+struct WrapCase {
+    const char* syntax;
+    DicomLayout layout;
+    WrapExpect expect;
+};
+const std::vector<WrapCase>& aasce_wrap_cases();
+const char* name_of(WrapExpect e);
+const char* name_of(DicomLayout l);
+constexpr double kWrapSpacingMm = 0.143;  // ImagerPixelSpacing of the wrapped files
+
+// The 8-bit grey levels of an image decoded to 0..255, cropped to sides that are multiples of 16 (GDCM's RLE
+// encoder asserts on some row counts).
+struct GreyImage {
+    int width = 0, height = 0;
+    std::vector<std::uint8_t> grey;
+};
+GreyImage cropped_grey(int width, int height, const std::vector<float>& pixels_0_255);
+
 // The encoded file; throws std::runtime_error when GDCM cannot write it.
 std::vector<std::uint8_t> make_dicom(int width, int height, const std::vector<std::uint8_t>& grey, const DicomFixture& f);
 

@@ -132,8 +132,7 @@ TEST_CASE("a multi-frame file opens its first frame with a notice; decode_image 
 namespace {
 
 struct AasceImage {
-    std::vector<std::uint8_t> jpeg;
-    keybot::Image decoded;          // 0..255, cropped
+    keybot::Image decoded;  // 0..255, cropped
     std::vector<std::uint8_t> grey;  // the same as bytes
 };
 
@@ -143,17 +142,14 @@ AasceImage first_aasce_image() {
         if (e.path().extension() == ".jpg") files.push_back(e.path());
     REQUIRE(!files.empty());
     std::sort(files.begin(), files.end());
+    const keybot::Image whole = keybot::decode_image(file_bytes(files.front().string()));
+    const test::GreyImage g = test::cropped_grey(whole.width, whole.height, whole.pixels);
     AasceImage a;
-    a.jpeg = file_bytes(files.front().string());
-    const keybot::Image whole = keybot::decode_image(a.jpeg);
-    // Cropped to sides that are multiples of 16: GDCM's RLE encoder asserts on some row counts.
-    a.decoded.width = whole.width / 16 * 16;
-    a.decoded.height = whole.height / 16 * 16;
+    a.decoded.width = g.width;
+    a.decoded.height = g.height;
     a.decoded.max_value = whole.max_value;
-    for (int y = 0; y < a.decoded.height; ++y)
-        for (int x = 0; x < a.decoded.width; ++x) a.decoded.pixels.push_back(whole.at(x, y));
-    a.grey.resize(a.decoded.pixels.size());
-    for (std::size_t i = 0; i < a.grey.size(); ++i) a.grey[i] = std::uint8_t(std::lround(a.decoded.pixels[i]));
+    a.decoded.pixels.assign(g.grey.begin(), g.grey.end());
+    a.grey = g.grey;
     return a;
 }
 
@@ -167,38 +163,14 @@ TEST_CASE("an AASCE JPEG wrapped into DICOM: the same grey levels and keypoints 
     const auto jpeg_points = pipeline.refine(pipeline.prepare(src.decoded), std::vector<keybot::AnnotatedPoint>(68)).refined;
     REQUIRE(jpeg_points.size() == 68);
 
-    // How each encoding must compare with the JPEG's own pixels and points:
-    //   exact    lossless: the very same grey levels, points within 0.5 px
-    //   dct      JPEG re-encoded at GDCM's quality: points within 0.5 px
-    //   bounded  near-lossless JPEG-LS (NEAR 1): every grey level within 1 of the source
-    //   lossy    JPEG 2000 at 10:1: mean grey-level error under 2
-    // Lossy encodings change the pixels themselves, and the models move a corner by a pixel or two for noise of
-    // one grey level, so for "bounded" and "lossy" the decoder is checked on the pixels and the shift is reported.
-    enum class Expect { exact, dct, bounded, lossy };
-    struct Case {
-        const char* syntax;
-        test::DicomLayout layout;
-        Expect expect;
-    };
-    const auto mono2 = test::DicomLayout::mono2_8bit, mono1 = test::DicomLayout::mono1_12bit_rescale;
-    const Case cases[] = {
-        {"explicit-le", mono2, Expect::exact},     {"implicit-le", mono2, Expect::exact},
-        {"explicit-be", mono2, Expect::exact},     {"deflate", mono2, Expect::exact},
-        {"rle", mono2, Expect::exact},             {"jpeg-lossless", mono2, Expect::exact},
-        {"jpegls-lossless", mono2, Expect::exact}, {"j2k-lossless", mono2, Expect::exact},
-        {"jpeg-baseline", mono2, Expect::dct},     {"jpegls-near", mono2, Expect::bounded},
-        {"j2k-lossy", mono2, Expect::lossy},       {"explicit-le", mono1, Expect::exact},
-        {"jpegls-lossless", mono1, Expect::exact}, {"j2k-lossless", mono1, Expect::exact},
-        {"jpeg-extended", mono1, Expect::dct},
-    };
-    for (const Case& c : cases) {
-        const bool twelve = c.layout == mono1;
+    for (const test::WrapCase& c : test::aasce_wrap_cases()) {
+        const bool twelve = c.layout == test::DicomLayout::mono1_12bit_rescale;
         CAPTURE(std::string(c.syntax));
         CAPTURE(twelve);
-        const auto bytes = test::make_dicom(w, h, src.grey, {c.syntax, c.layout, 0.143});
+        const auto bytes = test::make_dicom(w, h, src.grey, {c.syntax, c.layout, test::kWrapSpacingMm});
         const keybot::DicomImage d = keybot::decode_dicom(bytes.data(), bytes.size());
         CHECK(d.info.spacing.type == "detector");
-        CHECK(d.info.spacing.row_mm == doctest::Approx(0.143));
+        CHECK(d.info.spacing.row_mm == doctest::Approx(test::kWrapSpacingMm));
         CHECK(d.info.inverted == twelve);
         const keybot::Image shown = keybot::model_image(d);
         REQUIRE(shown.pixels.size() == src.grey.size());
@@ -218,11 +190,11 @@ TEST_CASE("an AASCE JPEG wrapped into DICOM: the same grey levels and keypoints 
         }
         CAPTURE(worst);
         CAPTURE(farthest);
-        if (c.expect == Expect::exact) CHECK(worst < 1e-3);
-        if (c.expect == Expect::exact || c.expect == Expect::dct) CHECK(farthest <= 0.5);
-        if (c.expect == Expect::bounded) CHECK(worst <= 1.0 + 1e-3);
-        if (c.expect == Expect::lossy) CHECK(mean_error < 2.0);
-        if (c.expect == Expect::bounded || c.expect == Expect::lossy)
+        if (c.expect == test::WrapExpect::exact) CHECK(worst < 1e-3);
+        if (c.expect == test::WrapExpect::exact || c.expect == test::WrapExpect::dct) CHECK(farthest <= 0.5);
+        if (c.expect == test::WrapExpect::bounded) CHECK(worst <= 1.0 + 1e-3);
+        if (c.expect == test::WrapExpect::lossy) CHECK(mean_error < 2.0);
+        if (c.expect == test::WrapExpect::bounded || c.expect == test::WrapExpect::lossy)
             MESSAGE(std::string(c.syntax) << ": grey-level error max " << worst << " mean " << mean_error << "; points moved mean "
                              << mean << " px, max " << farthest << " px");
     }

@@ -89,6 +89,27 @@ TEST_CASE("COCO: one annotation per vertebra, round trip keeps points and proven
     CHECK(imported.points == d.points());
 }
 
+TEST_CASE("COCO: the pixel spacing and its type travel with the image; a bad one is refused") {
+    const Document plain = sample_document();
+    CHECK_FALSE(nlohmann::json::parse(to_coco_json(plain))["images"][0].contains("pixel_spacing"));  // none: not written
+    ImageInfo info = plain.image();
+    info.spacing = {0.143, 0.139, "detector"};
+    Document d(aasce_spine(), info);
+    d.set_points(plain.points());
+    const std::string text = to_coco_json(d);
+    const auto root = nlohmann::json::parse(text);
+    CHECK(root["images"][0]["pixel_spacing"]["row_mm"] == 0.143);
+    CHECK(root["images"][0]["pixel_spacing"]["col_mm"] == 0.139);
+    CHECK(root["images"][0]["pixel_spacing"]["type"] == "detector");
+    CHECK(document_from_coco(text, aasce_spine()).image().spacing == info.spacing);
+    auto edited = root;
+    edited["images"][0]["pixel_spacing"]["type"] = "guessed";
+    CHECK(error_of([&] { document_from_coco(edited.dump(), aasce_spine()); }).find("images[0].pixel_spacing.type") !=
+          std::string::npos);
+    edited["images"][0]["pixel_spacing"] = {{"row_mm", 0}, {"col_mm", 0.1}, {"type", "user"}};
+    CHECK(error_of([&] { document_from_coco(edited.dump(), aasce_spine()); }).find("between 0 and 1000 mm") != std::string::npos);
+}
+
 TEST_CASE("COCO: a single annotation with all 68 keypoints and shuffled per-vertebra annotations are read") {
     const Document d = sample_document();
     auto root = nlohmann::json::parse(to_coco_json(d));
