@@ -1,118 +1,209 @@
 // KeyBot autosave: every image of the session (its file bytes, once) and its annotation (after every change,
-// debounced on the C++ side) go to IndexedDB on this origin, so a reload or a crash loses nothing. The wasm app
-// calls saveImage / saveSession / clear (src/app/annotator.cpp); keybot-bridge.js calls restore() at start.
+// debounced on the C++ side) go to IndexedDB on this origin, so a reload or a crash loses nothing. Each tab saves
+// its own session, so two tabs never overwrite each other's work: the session's id is kept in sessionStorage (a
+// reload of the tab finds it again) and a Web Lock named after it is held while the page lives, so a tab opened
+// later takes the most recent saved session that no open tab holds, or starts a new one. The wasm app calls
+// saveImage / saveSession / clear (src/app/autosave_indexeddb_store.cpp); keybot-bridge.js calls restore() at start.
 // window.keybotAutosave:
 //   saveImage(key, name, bytes|null, annotationJson)   bytes only the first time a key is saved (hasImage)
 //   saveSession({images: [{key, name}], active})       the open images in list order and the open one
-//   restore()     -> Promise<{images: [{key, name, bytes, annotation}], active}> (empty when nothing saved)
-//   clear()       forget everything;   flushed() -> Promise resolved when every write has completed
-//   available     false when IndexedDB cannot be used (private mode, blocked): saving is then skipped
+//   restore()     -> Promise<{images: [{key, name, bytes, annotation}], active, took, othersOpen}>: took says which
+//                 session this tab took: 'own' (after a reload), 'earlier' (the most recent saved one no open tab
+//                 holds) or 'new'; othersOpen counts the saved sessions other open tabs hold
+//   clear()       forget this tab's session;   flushed() -> Promise resolved when every write has completed
+//   onfailure     set by the page: called with a message for the user when storing fails (storage full, denied)
+//   available     false when IndexedDB cannot be used (private mode, blocked): saving is then skipped (and
+//                 reported through onfailure)
 (function () {
   'use strict';
-  const DB_NAME = 'keybot-autosave', VERSION = 1;
-  const known = new Set();  // keys whose bytes are stored
+  // Version 2: one record per session ('sessions', by id) and per image of a session ('entries', by [session, key]).
+  const DB_NAME = 'keybot-autosave', VERSION = 2;
+  const ID_KEY = 'keybot-autosave-session', LOCK_PREFIX = 'keybot-autosave-session:';
+  // A reload's new page may start before the old one has let go of the session's lock.
+  const RELOAD_WAIT_MS = 3000;
+  const known = new Set();  // keys whose bytes are stored in this tab's session
   let pending = 0, waiters = [], lastError = null;
   let dbPromise = null;
+  let resolveSession;  // writes wait for this tab's session, which restore() (run by the page at start) takes
+  const sessionId = new Promise((resolve) => { resolveSession = resolve; });
 
   function open() {
     if (!dbPromise) {
       dbPromise = new Promise((resolve, reject) => {
         let req;
         try { req = indexedDB.open(DB_NAME, VERSION); } catch (e) { reject(e); return; }
-        req.onupgradeneeded = () => {
+        req.onupgradeneeded = (event) => {
           const db = req.result;
-          if (!db.objectStoreNames.contains('images')) db.createObjectStore('images', { keyPath: 'key' });
-          if (!db.objectStoreNames.contains('session')) db.createObjectStore('session');
+          db.createObjectStore('sessions', { keyPath: 'id' });
+          db.createObjectStore('entries', { keyPath: ['session', 'key'] });
+          if (event.oldVersion === 1) migrateV1(db, req.transaction);
         };
         req.onsuccess = () => resolve(req.result);
         req.onerror = () => reject(req.error);
-        req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
+        req.onblocked = () => reject(new Error('a KeyBot tab of an older version keeps the storage open; close it and reload'));
       });
-      dbPromise.catch((e) => { api.available = false; lastError = e; console.warn('keybot autosave unavailable:', e); });
+      dbPromise.catch((e) => { api.available = false; fail(e, true); });
     }
     return dbPromise;
   }
 
-  // Runs fn(store...) in one transaction; counts as pending until it completes.
+  // Version 1 kept one session for the whole origin: it becomes a saved session like any other.
+  function migrateV1(db, tx) {
+    const id = 'v1';
+    const session = tx.objectStore('session').get('current');
+    session.onsuccess = () => { if (session.result) tx.objectStore('sessions').put({ ...session.result, id, updated: 0 }); };
+    const cursor = tx.objectStore('images').openCursor();
+    cursor.onsuccess = () => {
+      const c = cursor.result;
+      if (c) { tx.objectStore('entries').put({ ...c.value, session: id }); c.continue(); return; }
+      db.deleteObjectStore('images');
+      db.deleteObjectStore('session');
+    };
+  }
+
+  // The user gets what went wrong in words (the status line); the browser's own name and text follow.
+  function fail(error, opening) {
+    if (error === lastError) return;  // an open that failed also fails every write waiting for it
+    lastError = error;
+    console.warn('keybot autosave failed:', error);
+    const why = error && error.name === 'QuotaExceededError' ? "the browser's storage for this site is full"
+      : opening ? 'this browser does not let the page store data (a private window, or site data blocked in its settings)'
+        : 'the browser could not store it';
+    const detail = `${(error && error.name) || 'Error'}: ${(error && error.message) || error}`;
+    if (api.onfailure) api.onfailure(`${why}; export your work to keep it [${detail}]`);
+  }
+
+  // Runs fn(step, id, store...) in one transaction of this tab's session; counts as pending until it completes.
+  // Callbacks inside fn go through step(): a write that throws (e.g. QuotaExceededError) ends it as a failure,
+  // never as an uncaught exception.
   function write(stores, fn) {
     pending++;
+    let ended = false;
     const done = (error) => {
-      if (error) { lastError = error; console.warn('keybot autosave failed:', error); }
+      if (ended) return;
+      ended = true;
+      if (error) fail(error, false);
       if (--pending === 0) { const w = waiters; waiters = []; w.forEach((r) => r()); }
     };
-    open().then((db) => {
+    Promise.all([open(), sessionId]).then(([db, id]) => {
       const tx = db.transaction(stores, 'readwrite');
       tx.oncomplete = () => done(null);
-      tx.onerror = () => done(tx.error);
-      tx.onabort = () => done(tx.error || new Error('transaction aborted'));
-      fn(...stores.map((s) => tx.objectStore(s)));
-    }, (e) => done(e));
+      // A request that fails aborts its transaction with its error (storage full: QuotaExceededError at commit).
+      tx.onabort = () => done(tx.error || new Error('the transaction was aborted'));
+      const step = (f) => (...args) => {
+        try { f(...args); } catch (e) { done(e); try { tx.abort(); } catch { /* already finished */ } }
+      };
+      step(fn)(step, id, ...stores.map((s) => tx.objectStore(s)));
+    }).catch(done);
   }
+
+  // All entries of session `id` ([id, key] sorts between [id] and [id, []]: arrays sort after strings).
+  const entriesOf = (id) => IDBKeyRange.bound([id], [id, []]);
 
   function saveImage(key, name, bytes, annotation) {
     if (api.available === false) return;
     if (bytes) known.add(key);
-    write(['images'], (images) => {
+    write(['entries'], (step, session, entries) => {
       if (bytes) {
-        images.put({ key, name, bytes, annotation, updated: Date.now() });
+        entries.put({ session, key, name, bytes, annotation, updated: Date.now() });
         return;
       }
-      const get = images.get(key);
-      get.onsuccess = () => {
+      const get = entries.get([session, key]);
+      get.onsuccess = step(() => {
         const rec = get.result;
-        if (rec) { rec.annotation = annotation; rec.updated = Date.now(); images.put(rec); }
-      };
+        if (rec) { rec.annotation = annotation; rec.updated = Date.now(); entries.put(rec); }
+      });
     });
   }
 
   function saveSession(session) {
     if (api.available === false) return;
-    write(['session', 'images'], (store, images) => {
-      store.put(session, 'current');
+    write(['sessions', 'entries'], (step, id, sessions, entries) => {
+      // An empty session is not kept: a tab opened later takes the most recent one that has work in it.
+      if (session.images.length) sessions.put({ ...session, id, updated: Date.now() });
+      else sessions.delete(id);
       // Images no longer in the session are dropped (e.g. after "New session").
       const keep = new Set(session.images.map((i) => i.key));
-      const cursor = images.openKeyCursor ? images.openKeyCursor() : images.openCursor();
-      cursor.onsuccess = () => {
+      const cursor = entries.openKeyCursor ? entries.openKeyCursor(entriesOf(id)) : entries.openCursor(entriesOf(id));
+      cursor.onsuccess = step(() => {
         const c = cursor.result;
         if (!c) return;
-        if (!keep.has(c.primaryKey)) { images.delete(c.primaryKey); known.delete(c.primaryKey); }
+        const key = c.primaryKey[1];
+        if (!keep.has(key)) { entries.delete(c.primaryKey); known.delete(key); }
         c.continue();
-      };
+      });
     });
   }
 
   function clear() {
     known.clear();
     if (api.available === false) return;
-    write(['session', 'images'], (store, images) => { store.clear(); images.clear(); });
+    write(['sessions', 'entries'], (step, id, sessions, entries) => { sessions.delete(id); entries.delete(entriesOf(id)); });
   }
 
-  async function restore() {
-    const empty = { images: [], active: -1 };
-    let db;
-    try { db = await open(); } catch { return empty; }
+  // --- Which session this tab takes ----------------------------------------------------------------------------
+  const newId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  function remember(id) {
+    try { sessionStorage.setItem(ID_KEY, id); } catch { /* storage denied: a reload then takes an earlier session */ }
+  }
+  // Holds the lock of session `id` for the page's lifetime; true when this tab got it. Waits up to waitMs for it
+  // (0: only if free now). Without usable Web Locks (old browsers) every lock is "free": tabs may share a session.
+  function hold(id, waitMs) {
     return new Promise((resolve) => {
-      const tx = db.transaction(['session', 'images'], 'readonly');
-      const out = { images: [], active: -1 };
-      const s = tx.objectStore('session').get('current');
-      s.onsuccess = () => {
-        const session = s.result;
-        if (!session || !Array.isArray(session.images)) return;
-        out.active = session.active;
-        const images = tx.objectStore('images');
-        session.images.forEach((item, i) => {
-          const g = images.get(item.key);
-          g.onsuccess = () => { if (g.result && g.result.bytes) out.images[i] = g.result; };
-        });
-      };
-      tx.oncomplete = () => {
-        const images = out.images.filter(Boolean);
-        images.forEach((r) => known.add(r.key));
-        resolve({ images, active: out.active });
-      };
-      tx.onerror = () => resolve(empty);
-      tx.onabort = () => resolve(empty);
+      try {
+        const options = waitMs ? { signal: AbortSignal.timeout(waitMs) } : { ifAvailable: true };
+        navigator.locks.request(LOCK_PREFIX + id, options, (lock) => {
+          resolve(!!lock);
+          return lock ? new Promise(() => {}) : undefined;
+        }).catch(() => resolve(false));  // not granted within waitMs: another tab holds it
+      } catch {
+        resolve(true);
+      }
     });
+  }
+  // This tab's own session after a reload; else the most recent saved session no open tab holds; else a new one.
+  async function claim(saved) {
+    let own = null;
+    try { own = sessionStorage.getItem(ID_KEY); } catch { /* storage denied */ }
+    if (own && await hold(own, RELOAD_WAIT_MS)) return { id: own, took: 'own', othersOpen: 0 };
+    let othersOpen = 0;
+    for (const s of saved.sort((a, b) => b.updated - a.updated)) {
+      if (s.id === own) { othersOpen++; continue; }  // a duplicated tab: its original holds it
+      if (await hold(s.id, 0)) return { id: s.id, took: 'earlier', othersOpen };
+      othersOpen++;
+    }
+    const id = newId();
+    await hold(id, 0);
+    return { id, took: 'new', othersOpen };
+  }
+
+  const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+
+  async function restore() {
+    const out = { images: [], active: -1, took: 'new', othersOpen: 0 };
+    let db = null, claimed = null;
+    try {
+      db = await open();
+      const saved = await request(db.transaction('sessions', 'readonly').objectStore('sessions').getAll());
+      claimed = await claim(saved);
+      Object.assign(out, { took: claimed.took, othersOpen: claimed.othersOpen });
+      const tx = db.transaction(['sessions', 'entries'], 'readonly');
+      const [session, entries] = await Promise.all([request(tx.objectStore('sessions').get(claimed.id)),
+        request(tx.objectStore('entries').getAll(entriesOf(claimed.id)))]);
+      if (session && Array.isArray(session.images)) {
+        const byKey = new Map(entries.map((e) => [e.key, e]));
+        out.images = session.images.map((i) => byKey.get(i.key)).filter((e) => e && e.bytes);
+        out.active = session.active;
+        out.images.forEach((e) => known.add(e.key));
+      }
+    } catch (e) {
+      if (db) console.warn('keybot autosave: the saved session could not be read:', e);  // open failures are reported by open()
+    } finally {
+      if (!claimed) { claimed = { id: newId() }; hold(claimed.id, 0); }
+      remember(claimed.id);
+      resolveSession(claimed.id);
+    }
+    return out;
   }
 
   function flushed() {
@@ -121,7 +212,7 @@
 
   const api = {
     available: typeof indexedDB !== 'undefined',
-    saveImage, saveSession, clear, restore, flushed,
+    saveImage, saveSession, clear, restore, flushed, onfailure: null,
     hasImage: (key) => known.has(key),
     pending: () => pending,
     lastError: () => (lastError ? String(lastError.message || lastError) : ''),

@@ -42,10 +42,18 @@
     statusLine.classList.toggle('error', !!isError);
   }
 
+  // Said while no image is open: why this tab did not restore the saved work (restoreSession).
+  let sessionNote = '';
+  // Said with the image once an autosave write has failed (the app stops autosaving): the user keeps knowing the
+  // work is not saved after the app's own error is dismissed or replaced.
+  let autosaveOff = '';
   function describe(s) {
     if (s.error) return { text: s.error, isError: true };
-    if (s.image) return { text: `${s.image.name}: ${s.image.width} x ${s.image.height} px, ${s.image.bitDepth}-bit`, isError: false };
-    return { text: 'Open an image (button at the top left) or drop one onto the page.', isError: false };
+    if (s.image) {
+      const text = `${s.image.name}: ${s.image.width} x ${s.image.height} px, ${s.image.bitDepth}-bit`;
+      return autosaveOff ? { text: `${text}. Autosave is off: ${autosaveOff}`, isError: true } : { text, isError: false };
+    }
+    return { text: `${sessionNote}Open an image (button at the top left) or drop one onto the page.`, isError: false };
   }
 
   function publish(s) {
@@ -301,9 +309,16 @@
     return s;
   }
 
+  // This tab's saved session (autosave.js: its own after a reload, else the most recent one no other open tab
+  // holds, else none); the status line says which.
   async function restoreSession() {
     const store = window.keybotAutosave;
     if (!store) return 0;
+    // A write that fails later (storage full, denied) is reported by the app, which keeps the work in memory.
+    store.onfailure = (message) => {
+      autosaveOff = autosaveOff || message;
+      withString(message, (p) => Module._keybot_autosave_failed(p));
+    };
     const saved = await store.restore();
     let n = 0;
     for (const rec of saved.images) {
@@ -311,7 +326,14 @@
       if (r.ok) n++;
     }
     if (n && saved.active >= 0 && saved.active < images().length) selectImage(saved.active);
-    if (n) showStatus(`Restored ${n} image${n === 1 ? '' : 's'} from the last session.`);
+    const others = saved.othersOpen === 1 ? 'another tab' : 'other tabs';
+    if (n) {
+      const which = saved.took === 'own' ? "this tab's session" : saved.othersOpen ? `the last session not open in ${others}` : 'the last session';
+      showStatus(`Restored ${n} image${n === 1 ? '' : 's'} from ${which}.`);
+    } else if (saved.othersOpen) {
+      sessionNote = `Your saved work is open in ${others}; this tab starts a new session, saved separately. `;
+      publish(status());
+    }
     return n;
   }
 

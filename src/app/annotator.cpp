@@ -291,6 +291,13 @@ bool confirm_point(App& app, int index) {
     return true;
 }
 
+void set_spacing(App& app, const PixelSpacing& spacing) {
+    ImageEntry* e = app.state.active();
+    if (!e) throw Error("no image is open");
+    e->doc->set_spacing(spacing);
+    changed(app, *e, false);
+}
+
 std::uint64_t repredict(App& app) {
     ImageEntry* e = app.state.active();
     if (!e) return 0;

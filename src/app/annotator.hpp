@@ -7,6 +7,7 @@
 #include <string>
 
 #include "keybot/core/geometry.hpp"
+#include "keybot/core/spacing.hpp"
 
 namespace keybot::app {
 
@@ -34,6 +35,9 @@ bool place_point(App& app, int index, Point position);
 std::uint64_t predict_reference(App& app);
 // Marks the point reviewed as it is (user_confirmed). One undo step; no model run.
 bool confirm_point(App& app, int index);
+// A new pixel spacing for the open image (a calibration, or the file's own back): one undo step, autosaved like
+// an edit; the points and their heatmap stay. Throws keybot::Error for a spacing the document refuses.
+void set_spacing(App& app, const PixelSpacing& spacing);
 // Runs the pipeline again on the current points (user points kept). One undo step.
 std::uint64_t repredict(App& app);
 bool undo(App& app);

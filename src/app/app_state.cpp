@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <iterator>
 #include <new>
 
 #include <nlohmann/json.hpp>
@@ -265,22 +266,44 @@ std::string content_hash(const std::uint8_t* data, std::size_t size) {
 
 namespace {
 
-// Undo/redo states in the autosave, compactly: [[x, y, "provenance", error_probability], ...] per state.
-nlohmann::json history_json(const Document::History& stack) {
+// Undo/redo states in the autosave, compactly: [[x, y, "provenance", error_probability], ...] per state, or
+// {"points": [...], "pixel_spacing": {"row_mm", "col_mm", "type"} | null} for a state whose spacing differs
+// from the annotation's (before or after a calibration). Older autosaves hold only the first form: their
+// states all have the annotation's spacing.
+nlohmann::json spacing_json(const PixelSpacing& s) {
+    if (!s.known()) return nullptr;
+    return {{"row_mm", s.row_mm}, {"col_mm", s.col_mm}, {"type", s.type}};
+}
+
+// The document checks the values (restore_history); the type must be one the document JSON's reader accepts.
+PixelSpacing spacing_from_json(const nlohmann::json& j) {
+    if (j.is_null()) return {};
+    static const char* const kTypes[] = {"detector", "estimated", "calibrated", "unknown", "user"};
+    if (!j.is_object() || !j.contains("row_mm") || !j["row_mm"].is_number() || !j.contains("col_mm") ||
+        !j["col_mm"].is_number() || !j.contains("type") || !j["type"].is_string() ||
+        std::find(std::begin(kTypes), std::end(kTypes), j["type"].get<std::string>()) == std::end(kTypes))
+        throw Error("the autosave's history holds a malformed pixel spacing");
+    return {j["row_mm"].get<double>(), j["col_mm"].get<double>(), j["type"].get<std::string>()};
+}
+
+nlohmann::json history_json(const Document::History& stack, const PixelSpacing& current) {
     nlohmann::json out = nlohmann::json::array();
     const std::size_t first = stack.size() > kAutosaveHistory ? stack.size() - kAutosaveHistory : 0;
     for (std::size_t i = first; i < stack.size(); ++i) {
-        nlohmann::json state = nlohmann::json::array();
-        for (const AnnotatedPoint& p : stack[i]) state.push_back({p.x, p.y, to_string(p.provenance), p.error_probability});
-        out.push_back(std::move(state));
+        nlohmann::json points = nlohmann::json::array();
+        for (const AnnotatedPoint& p : stack[i].points) points.push_back({p.x, p.y, to_string(p.provenance), p.error_probability});
+        if (stack[i].spacing == current) out.push_back(std::move(points));
+        else out.push_back({{"points", std::move(points)}, {"pixel_spacing", spacing_json(stack[i].spacing)}});
     }
     return out;
 }
 
-Document::History history_from_json(const nlohmann::json& j) {
+Document::History history_from_json(const nlohmann::json& j, const PixelSpacing& current) {
     if (!j.is_array()) throw Error("the autosave's history is not a list");
     Document::History out;
-    for (const auto& state : j) {
+    for (const auto& entry : j) {
+        const bool with_spacing = entry.is_object() && entry.contains("points") && entry.contains("pixel_spacing");
+        const nlohmann::json& state = with_spacing ? entry["points"] : entry;
         if (!state.is_array()) throw Error("the autosave's history holds a state that is not a list");
         std::vector<AnnotatedPoint> points;
         for (const auto& p : state) {
@@ -294,7 +317,7 @@ Document::History history_from_json(const nlohmann::json& j) {
             if (!(a.error_probability >= 0.0 && a.error_probability <= 1.0)) throw Error("the autosave's history holds a bad error probability");
             points.push_back(a);
         }
-        out.push_back(std::move(points));
+        out.push_back({std::move(points), with_spacing ? spacing_from_json(entry["pixel_spacing"]) : current});
     }
     return out;
 }
@@ -304,7 +327,8 @@ Document::History history_from_json(const nlohmann::json& j) {
 std::string autosave_json(const ImageEntry& e) {
     nlohmann::json root = {{"keybot_autosave", 1}, {"name", e.name}, {"done", e.done}, {"has_points", e.has_points}};
     root["annotation"] = nlohmann::json::parse(to_json(*e.doc));
-    root["history"] = {{"undo", history_json(e.doc->undo_stack())}, {"redo", history_json(e.doc->redo_stack())}};
+    const PixelSpacing& spacing = e.doc->image().spacing;
+    root["history"] = {{"undo", history_json(e.doc->undo_stack(), spacing)}, {"redo", history_json(e.doc->redo_stack(), spacing)}};
     return root.dump();
 }
 
@@ -331,8 +355,9 @@ void restore_autosave(ImageEntry& e, const std::string& text) {
     if (root.is_object() && root.contains("history") && root["history"].is_object()) {
         try {
             const auto& h = root["history"];
-            doc.restore_history(history_from_json(h.value("undo", nlohmann::json::array())),
-                                history_from_json(h.value("redo", nlohmann::json::array())));
+            const PixelSpacing& spacing = doc.image().spacing;
+            doc.restore_history(history_from_json(h.value("undo", nlohmann::json::array()), spacing),
+                                history_from_json(h.value("redo", nlohmann::json::array()), spacing));
         } catch (const std::exception&) {
             doc.clear_history();
         }

@@ -156,8 +156,9 @@ std::string base_name(const std::string& path);
 std::string content_hash(const std::uint8_t* data, std::size_t size);
 
 // Autosave wrapper: {"keybot_autosave":1,"name","done","has_points","annotation":{document JSON},
-// "history":{"undo":[...],"redo":[...]}} with the last kAutosaveHistory undo and redo states each (a crash or a
-// reload keeps the undo steps; about 3 KB per state).
+// "history":{"undo":[...],"redo":[...]}} with the last kAutosaveHistory undo and redo states each, with their
+// pixel spacing where it differs from the annotation's (a crash or a reload keeps the undo steps, calibrations
+// included; about 3 KB per state).
 constexpr std::size_t kAutosaveHistory = 50;
 std::string autosave_json(const ImageEntry& entry);
 // Restores doc/done/has_points from an autosave wrapper or a plain document JSON; throws keybot::Error.

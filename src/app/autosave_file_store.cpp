@@ -1,5 +1,6 @@
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 
 #include "app_state.hpp"
 #include "autosave_store.hpp"
@@ -54,14 +55,32 @@ private:
 
     // Atomic: a crash leaves the old file or the new one, never half of one.
     void write(const std::string& path, const std::string& text) const {
+        const std::string tmp = path + ".tmp";
         try {
             std::filesystem::create_directories(dir_);
-            const std::string tmp = path + ".tmp";
-            write_file_text(tmp, text);
+            write_whole(tmp, text);
             std::filesystem::rename(tmp, path);
         } catch (const std::filesystem::filesystem_error& e) {
-            throw Error("cannot write to the autosave folder " + dir_ + ": " + e.code().message());
+            fail(tmp, e.code().message());
+        } catch (const Error& e) {  // the temporary file (read-only folder, disk full)
+            fail(tmp, e.what());
         }
+    }
+
+    // std::ofstream reports a full disk only when it flushes, at close: checked here, so a truncated temporary
+    // file is never renamed over the last good autosave (write_file_text leaves the close to the destructor).
+    static void write_whole(const std::string& path, const std::string& text) {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        if (!out) throw Error("cannot open " + path + " for writing");
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        out.close();
+        if (!out) throw Error("could not write all of " + path + " (disk full?)");
+    }
+
+    [[noreturn]] void fail(const std::string& tmp, const std::string& why) const {
+        std::error_code ec;
+        std::filesystem::remove(tmp, ec);  // no half-written file left behind
+        throw Error("cannot write to the autosave folder " + dir_ + ": " + why);
     }
 
     std::string dir_;

@@ -1,6 +1,6 @@
-// The desktop autosave store: what it writes it reads back, a session lists the images that still exist, and a
+// The desktop autosave store: what it writes it reads back, a session lists the images that still exist, a
 // folder it cannot write to gives a clear keybot::Error (the annotator then keeps the work in memory and says
-// so); part of keybot_app_unit_tests.
+// so) and a write that fails never replaces the last good file; part of keybot_app_unit_tests.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -67,6 +67,21 @@ TEST_CASE("a folder that cannot be written gives a clear error") {
     const ImageEntry e = entry_with_key("k");
     CHECK_THROWS_WITH_AS(store->save_image(e, "{}"), doctest::Contains("cannot write to the autosave folder"), keybot::Error);
     CHECK_THROWS_AS(store->save_session(nlohmann::json::object()), keybot::Error);
+}
+
+// Linux's /dev/full fails every write with ENOSPC, as a full disk does; elsewhere the test is skipped.
+TEST_CASE("a write that fails at the end (disk full) keeps the last good autosave and leaves no temporary file" *
+          doctest::skip(!fs::exists("/dev/full"))) {
+    TempDir tmp;
+    const std::string dir = (tmp.path / "autosave").string();
+    auto store = make_file_store(dir);
+    const ImageEntry e = entry_with_key("k");
+    store->save_image(e, R"({"good":1})");
+    fs::create_symlink("/dev/full", dir + "/k.json.tmp");  // the next temporary file is written onto a full disk
+    CHECK_THROWS_WITH_AS(store->save_image(e, R"({"newer":2})"), doctest::Contains("cannot write to the autosave folder"), keybot::Error);
+    REQUIRE_FALSE(fs::is_symlink(dir + "/k.json"));  // the failed temporary file was not renamed into place
+    CHECK(store->load_image(e) == R"({"good":1})");
+    CHECK_FALSE(fs::exists(fs::symlink_status(dir + "/k.json.tmp")));
 }
 
 TEST_CASE("an autosave keeps the undo history: restored, undo and redo give the same states") {

@@ -8,6 +8,7 @@
 
 #include "annotator.hpp"
 #include "app.hpp"
+#include "calibration.hpp"
 #include "keybot/core/file_io.hpp"
 #include "review_actions.hpp"
 #include "ui.hpp"
@@ -129,6 +130,20 @@ CommandResult practice_only(const App& app) {
 CommandResult step_result(App& app, ReviewStep step, CommandError refusal) {
     if (!step.ok) return fail(refusal, app.state.error());
     return step.ticket ? ok(step.ticket) : ok(true);
+}
+
+json spacing_value(const PixelSpacing& s) { return {{"row_mm", s.row_mm}, {"col_mm", s.col_mm}, {"type", s.type}}; }
+
+CommandResult calibrate(App& app, const json& a) {
+    PixelSpacing s;
+    try {
+        s = calibrated_spacing({a[0].get<double>(), a[1].get<double>()}, {a[2].get<double>(), a[3].get<double>()},
+                               a[4].get<double>(), app.state.active()->doc->image());
+    } catch (const std::exception& e) {
+        return fail(CommandError::bad_arguments, std::string("Cannot calibrate: ") + e.what() + ". Nothing was changed.");
+    }
+    set_spacing(app, s);
+    return ok(spacing_value(s));
 }
 
 CommandResult open_file(App& app, const json& args) {
@@ -412,6 +427,20 @@ std::vector<Command> make_table() {
                      }
                      app.state.display() = full_range(*app.state.image());
                      return ok();
+                 }});
+    // Measurement ---------------------------------------------------------------------------------------------
+    t.push_back({"calibrate", "calibrate",
+                 {{"X1", T::number}, {"Y1", T::number}, {"X2", T::number}, {"Y2", T::number}, {"MM", T::number}},
+                 "set the pixel spacing from a line of known length: ends (X1, Y1), (X2, Y2) in image px, MM its real "
+                 "length (0..1000 mm); the same in both directions, type user (the value: the spacing)",
+                 true, {}, has_image, calibrate});
+    t.push_back({"calibrate-clear", "calibrateClear", {},
+                 "forget your calibration (one undo step): the file's own spacing (DICOM), else none (the value: the spacing)",
+                 true, {}, [](const App& app) { return app.state.image() != nullptr; }, [](App& app, const json&) {
+                     if (app.state.active()->doc->image().spacing.type != "user")
+                         return fail(CommandError::not_found, "The open image has no calibration of yours to clear.");
+                     set_spacing(app, app.state.image()->info.spacing);
+                     return ok(spacing_value(app.state.active()->doc->image().spacing));
                  }});
     return t;
 }

@@ -128,7 +128,7 @@ void draw_figures(App& app, const ImageEntry& e) {
     if (!report) return;
     const PairComparison& c = report->comparison;
     const Schema& schema = e.doc->schema();
-    // Pixels: no image carries a pixel spacing yet, so there are no millimetres to show.
+    // In image px, like the tolerance; mm figures live in the side panel where the spacing is known.
     ImGui::Text("Mean distance %.2f px", c.mean);
     if (c.max_index >= 0) ImGui::Text("Largest %.2f px (%s)", c.max, point_label(schema, c.max_index).c_str());
     const int within = int(c.distances.size() - report->over.size());

@@ -137,7 +137,7 @@ nlohmann::json review_json(const ImageEntry& e, double tolerance) {
                             {"label", r.reference.describe()}, {"points", points}};
     }
     out["tolerance"] = tolerance;
-    out["unit"] = "px";  // no pixel spacing is known for any image yet
+    out["unit"] = "px";  // the comparison is in image px (the tolerance too), whatever the spacing
     const int next = r.practice ? next_to_place(schema, pts, -1) : -1;
     out["practice"] = {{"active", r.practice}, {"checked", r.checked}, {"placed", e.has_points ? placed_count(pts) : 0},
                        {"total", schema.size()}, {"target", e.selected}, {"targetLabel", point_label(schema, e.selected)},

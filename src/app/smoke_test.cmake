@@ -4,8 +4,9 @@
 #   a --script (see src/app/script.hpp): prediction, a correction that keeps the dragged point exactly, undo /
 #   redo restoring exactly, confirm, next-unreviewed, error codes of failing commands, exports in every format
 #   and their reimport, review (a reference loaded from the exported row, a bad one refused) and practice mode
-#   (the models' commands refused, a placement without them, undo), autosave restore on reopen, and a screenshot that must show the image with its
-#   annotation (points, the corrected point, Cobb lines).
+#   (the models' commands refused, a placement without them, undo), calibration (refusals, undo, clear; on the
+#   DICOM file back to its own spacing), autosave restore on reopen, and a screenshot that must show the image
+#   with its annotation (points, the corrected point, Cobb lines).
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 set(_in "${WORK}/pattern16.pgm")
@@ -110,6 +111,20 @@ undo
 expect-same
 practice off
 compare-clear
+wait
+expect-error bad_arguments
+calibrate 10 10 10 10 25
+expect-error bad_arguments
+calibrate 10 10 40 50 0
+expect-error not_found
+calibrate-clear
+calibrate 10 10 40 50 25
+export json ${WORK}/calibrated.keybot.json
+undo
+export json ${WORK}/uncalibrated.keybot.json
+redo
+calibrate-clear
+export json ${WORK}/cleared.keybot.json
 done on
 expect-done 1
 fit
@@ -130,6 +145,22 @@ endif()
 foreach(_f out.keybot.json out.coco.json out.landmarks.csv out.filenames.csv autosave/session.json)
   if(NOT EXISTS "${WORK}/${_f}")
     message(FATAL_ERROR "${_f} was not written")
+  endif()
+endforeach()
+# Calibration: 25 mm over the 50 px of (10, 10)-(40, 50) is 0.5 mm per px of type user; undo and clear take it
+# away again (the generated image has no spacing of its own).
+file(READ "${WORK}/calibrated.keybot.json" _json)
+foreach(_want "\"type\": \"user\"" "\"row_mm\": 0.5" "\"col_mm\": 0.5")
+  string(FIND "${_json}" "${_want}" _at)
+  if(_at EQUAL -1)
+    message(FATAL_ERROR "the calibrated annotation lacks ${_want}:\n${_json}")
+  endif()
+endforeach()
+foreach(_f uncalibrated.keybot.json cleared.keybot.json)
+  file(READ "${WORK}/${_f}" _json)
+  string(FIND "${_json}" "pixel_spacing" _at)
+  if(NOT _at EQUAL -1)
+    message(FATAL_ERROR "${_f} still has a pixel spacing:\n${_json}")
   endif()
 endforeach()
 
@@ -172,6 +203,9 @@ expect-error bad_arguments
 zoom 100
 expect-error bad_arguments
 zoom 2 8
+calibrate 2 2 2 12 3.3
+export json ${WORK}/dicom-user.keybot.json
+calibrate-clear
 export json ${WORK}/dicom.keybot.json
 ")
 execute_process(
@@ -181,6 +215,11 @@ execute_process(
 message("${_log}")
 if(NOT _rc EQUAL 0 OR NOT EXISTS "${WORK}/dicom.keybot.json")
   message(FATAL_ERROR "scripted session 3 (DICOM) failed (exit ${_rc})")
+endif()
+file(READ "${WORK}/dicom-user.keybot.json" _json)
+string(FIND "${_json}" "\"type\": \"user\"" _at)
+if(_at EQUAL -1)
+  message(FATAL_ERROR "the calibrated DICOM annotation lacks the user spacing:\n${_json}")
 endif()
 file(READ "${WORK}/dicom.keybot.json" _json)
 foreach(_want "\"type\": \"detector\"" "\"study_uid\": \"1.3.6.1.4.1.5962.1.1.0.0.0.1196527414.5534.0.1\"" "\"file\": \"6154\"")

@@ -155,12 +155,15 @@ void draw_viewer(App& app, UiState& ui, ImVec2 pos, ImVec2 size) {
         }
         const bool space = key_down(SDL_SCANCODE_SPACE) && !io.WantTextInput;
 
-        // Press: left on a point = drag it (practice: place the target there); Space+left, middle, right = pan;
-        // Shift+right = window/level.
-        if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && !space && e->review.practice) {
+        // Press: left on a point = drag it (practice: place the target there; calibrating: draw the line);
+        // Space+left, middle, right = pan; Shift+right = window/level.
+        const bool left_press = hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && !space;
+        if (ui.calibration.on()) {
+            calibration_mouse(app, ui.calibration, left_press, mouse);
+        } else if (left_press && e->review.practice) {
             const Point at = viewer.screen_to_image(mouse);
             run_command(app, "practice-place", {at.x, at.y});
-        } else if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && !space) {
+        } else if (left_press) {
             const int hit = hit_test(app, *e, mouse, kHitRadius);
             if (e->has_points) run_command(app, "select", {hit});
             if (hit >= 0) {
@@ -196,16 +199,18 @@ void draw_viewer(App& app, UiState& ui, ImVec2 pos, ImVec2 size) {
             const float width = std::clamp((d.window_high - d.window_low) * std::pow(1.01f, io.MouseDelta.x), 0.002f, 2.0f);
             if (io.MouseDelta.x != 0.0f || io.MouseDelta.y != 0.0f) run_command(app, "window", {level - 0.5f * width, level + 0.5f * width});
             if (!ImGui::IsMouseDown(ImGuiMouseButton_Right)) ui.leveling = false;
-        } else if (hovered && hit_test(app, *e, mouse, kHitRadius) >= 0) {
+        } else if (hovered && !ui.calibration.on() && hit_test(app, *e, mouse, kHitRadius) >= 0) {
             ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
         }
-        handle_keys(app, ui);
+        if (ui.calibration.on() && key_pressed(ui, SDL_SCANCODE_ESCAPE)) ui.calibration = CalibrationTool{};  // not Esc's command
+        else handle_keys(app, ui);
         ImDrawList* draw = ImGui::GetWindowDrawList();
         sync_heatmap_texture(app, *e);
         // The flagged points' rings pulse for a few seconds after the last change, then rest at full size (the
         // app draws no frames while idle).
         const float pulse = app.pacer.pulsing(now_ms()) ? 0.5f + 0.5f * float(std::sin(ImGui::GetTime() * 6.0)) : 1.0f;
         draw_annotation(draw, app, *e, ui.drag, pulse);
+        draw_calibration(draw, app, ui.calibration);
     } else {
         const char* hint = "Open an image (button above) or drop one here.";
         const ImVec2 text = ImGui::CalcTextSize(hint);
@@ -386,6 +391,8 @@ void draw_side_panel(App& app, UiState& ui, ImVec2 pos, ImVec2 size) {
     if (!practice && ImGui::CollapsingHeader("Points", ImGuiTreeNodeFlags_DefaultOpen)) draw_point_section(app);
     if (ImGui::CollapsingHeader("Review", ImGuiTreeNodeFlags_DefaultOpen)) draw_review_section(app, ui);
     if (!practice && ImGui::CollapsingHeader("Cobb angles", ImGuiTreeNodeFlags_DefaultOpen)) draw_cobb_section(app);
+    if (app.state.active() && ImGui::CollapsingHeader("Pixel spacing", ImGuiTreeNodeFlags_DefaultOpen))
+        draw_spacing_section(app, ui.calibration);
     if (ImGui::CollapsingHeader("Display", ImGuiTreeNodeFlags_DefaultOpen)) draw_display_section(app);
     if (ImGui::CollapsingHeader("Legend")) {
         for (Provenance p : {Provenance::predicted, Provenance::flagged, Provenance::model_corrected, Provenance::user_placed,
@@ -544,6 +551,7 @@ void draw_ui(App& app, UiState& ui) {
     draw_error_popup(app, ui);
     draw_path_popup(app, ui);
     draw_new_session_popup(app, ui);
+    draw_calibration_popup(app, ui.calibration, key_pressed(ui, SDL_SCANCODE_RETURN), key_pressed(ui, SDL_SCANCODE_ESCAPE));
 }
 
 }  // namespace keybot::app

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "calibration_tool.hpp"
 #include "canvas.hpp"
 
 namespace keybot::app {
@@ -18,6 +19,7 @@ struct UiState {
     char path[1024] = {};
     unsigned shown_error_count = 0;     // errors already announced with a popup
     CanvasDrag drag;                    // left-drag of a point
+    CalibrationTool calibration;        // "Calibrate...": the left button draws a line instead
     Point drag_press_mouse;             // screen position where the drag began
     bool panning = false;               // Space+left / middle / right drag
     bool leveling = false;              // Shift+right drag: window/level

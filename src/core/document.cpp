@@ -11,6 +11,15 @@ namespace {
 
 constexpr const char* kProvenanceNames[] = {"predicted", "flagged", "model_corrected", "user_placed", "user_confirmed"};
 
+// A spacing the document JSON can save and load again: none (0 x 0), or both sides within (0, 1000) mm.
+void check_spacing(const PixelSpacing& s, const std::string& what) {
+    const bool none = s.row_mm == 0.0 && s.col_mm == 0.0;
+    if (none || (s.known() && s.row_mm < 1000.0 && s.col_mm < 1000.0)) return;
+    char text[120];
+    std::snprintf(text, sizeof text, ": %g x %g mm is not a pixel spacing (0 for none, else within (0, 1000) mm)", s.row_mm, s.col_mm);
+    throw Error(what + text);
+}
+
 }  // namespace
 
 const char* to_string(Provenance p) { return kProvenanceNames[static_cast<int>(p)]; }
@@ -80,10 +89,11 @@ const AnnotatedPoint& Document::point(int index) const {
     return points_[index];
 }
 
-void Document::commit(std::vector<AnnotatedPoint> next) {
-    undo_.push_back(std::move(points_));
+void Document::commit(State next) {
+    undo_.push_back(State{std::move(points_), image_.spacing});
     if (undo_.size() > kMaxHistory) undo_.erase(undo_.begin());
-    points_ = std::move(next);
+    points_ = std::move(next.points);
+    image_.spacing = std::move(next.spacing);
     redo_.clear();
 }
 
@@ -91,7 +101,7 @@ void Document::set_point(int index, const AnnotatedPoint& point) {
     check_index(index);
     auto next = points_;
     next[index] = point;
-    commit(std::move(next));
+    commit({std::move(next), image_.spacing});
 }
 
 void Document::move_point(int index, double x, double y, Provenance provenance) {
@@ -114,25 +124,25 @@ void Document::set_points(std::vector<AnnotatedPoint> points) {
     if (static_cast<int>(points.size()) != schema_.size())
         throw Error("expected " + std::to_string(schema_.size()) + " points for schema '" + schema_.name + "', got " +
                     std::to_string(points.size()));
-    commit(std::move(points));
+    commit({std::move(points), image_.spacing});
 }
 
-namespace {
+void Document::set_spacing(const PixelSpacing& spacing) {
+    check_spacing(spacing, "pixel spacing");
+    commit({points_, spacing});
+}
 
-// Moves the current state onto `to` and restores the newest state of `from` (undo and redo are mirror images).
-bool swap_state(std::vector<AnnotatedPoint>& current, std::vector<std::vector<AnnotatedPoint>>& from,
-                std::vector<std::vector<AnnotatedPoint>>& to) {
+bool Document::step(History& from, History& to) {
     if (from.empty()) return false;
-    to.push_back(std::move(current));
-    current = std::move(from.back());
+    to.push_back(State{std::move(points_), image_.spacing});
+    points_ = std::move(from.back().points);
+    image_.spacing = std::move(from.back().spacing);
     from.pop_back();
     return true;
 }
 
-}  // namespace
-
-bool Document::undo() { return swap_state(points_, undo_, redo_); }
-bool Document::redo() { return swap_state(points_, redo_, undo_); }
+bool Document::undo() { return step(undo_, redo_); }
+bool Document::redo() { return step(redo_, undo_); }
 
 void Document::clear_history() {
     undo_.clear();
@@ -142,10 +152,11 @@ void Document::clear_history() {
 void Document::restore_history(History undo, History redo) {
     for (const History* stack : {&undo, &redo}) {
         for (const auto& state : *stack) {
-            if (static_cast<int>(state.size()) != schema_.size())
-                throw Error("history state has " + std::to_string(state.size()) + " points, schema '" + schema_.name +
-                            "' needs " + std::to_string(schema_.size()));
-            check_coordinates(state, schema_, image_, "history");
+            if (static_cast<int>(state.points.size()) != schema_.size())
+                throw Error("history state has " + std::to_string(state.points.size()) + " points, schema '" +
+                            schema_.name + "' needs " + std::to_string(schema_.size()));
+            check_coordinates(state.points, schema_, image_, "history");
+            check_spacing(state.spacing, "history");
         }
     }
     if (undo.size() > kMaxHistory) undo.erase(undo.begin(), undo.end() - kMaxHistory);

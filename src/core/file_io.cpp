@@ -100,7 +100,9 @@ void write_file_bytes(const std::string& path, const std::vector<std::uint8_t>& 
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out) throw Error("cannot open '" + path + "' for writing");
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!out) throw Error("error while writing '" + path + "'");
+    // The last buffered bytes reach the file only on close: a full disk shows up there, not in write().
+    out.close();
+    if (!out) throw Error("error while writing '" + path + "' (disk full?)");
 }
 
 void write_file_text(const std::string& path, const std::string& text) {

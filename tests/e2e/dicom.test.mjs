@@ -88,6 +88,15 @@ test('a DICOM file opens in the annotator with its spacing and UIDs, and no pati
     assert.match(doc.image.dicom.sop_instance_uid, /^[0-9.]+$/);
     const text = JSON.stringify(doc);
     assert.ok(!/Test\^Patient|PID-12345/.test(text), 'no patient name or ID in the annotation');
+    // Calibration by a line of known length: 3-4-5 triangle, (10,10)-(40,50) = 50 px drawn as 25 mm -> 0.5 mm/px;
+    // undone, the file's own spacing is back.
+    const calibrated = await page.evaluate(() => {
+      window.keybot.calibrate(10, 10, 40, 50, 25);
+      return window.keybot.getAnnotation().image.pixel_spacing;
+    });
+    assert.deepEqual(calibrated, { row_mm: 0.5, col_mm: 0.5, type: 'user' });
+    const undone = await page.evaluate(() => { window.keybot.undo(); return window.keybot.getAnnotation().image.pixel_spacing; });
+    assert.equal(undone.type, 'detector');
     assert.deepEqual(session.pageErrors, []);
   });
 

@@ -65,19 +65,21 @@ export async function startServer(root = appDir) {
   };
 }
 
-// Headless Chromium with a fresh profile; resolves to {context, close()}.
-export async function launchBrowser() {
+// Headless Chromium with a fresh profile, or with options.profile (a folder the caller owns and removes: a
+// relaunch finds its storage again) and options.args (more flags); resolves to {context, profile, close()}.
+export async function launchBrowser(options = {}) {
   const { chromium } = requireWeb('playwright-core');
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'keybot-e2e-'));
+  const profile = options.profile || fs.mkdtempSync(path.join(os.tmpdir(), 'keybot-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS,
+    executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, ...(options.args || [])],
     viewport: { width: 1024, height: 720 }, deviceScaleFactor: 1,
   });
   return {
     context,
+    profile,
     close: async () => {
       await context.close().catch(() => {});
-      fs.rmSync(profile, { recursive: true, force: true });
+      if (!options.profile) fs.rmSync(profile, { recursive: true, force: true });
     },
   };
 }

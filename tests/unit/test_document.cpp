@@ -122,14 +122,43 @@ TEST_CASE("JSON keeps pixel spacing and DICOM UIDs, and refuses bad ones") {
 TEST_CASE("restore_history checks every state and replaces both stacks only when all are valid") {
     Document d(keybot::aasce_spine(), {"x.png", 100, 100});
     const std::vector<AnnotatedPoint> good(68, AnnotatedPoint{10, 10, Provenance::predicted, 0.0});
-    d.restore_history({good, good}, {good});
+    const Document::State state{good, {}};
+    d.restore_history({state, state}, {state});
     CHECK(d.undo_depth() == 2);
     CHECK(d.can_redo());
     std::vector<AnnotatedPoint> far = good;
     far[3].x = 1e9;  // far outside the 100 px image
-    CHECK_THROWS_WITH_AS(d.restore_history({good}, {far}), doctest::Contains("history: point 4 (T1_bottom_right)"), keybot::Error);
-    CHECK_THROWS_AS(d.restore_history({std::vector<AnnotatedPoint>(3)}, {}), keybot::Error);
+    CHECK_THROWS_WITH_AS(d.restore_history({state}, {{far, {}}}), doctest::Contains("history: point 4 (T1_bottom_right)"), keybot::Error);
+    CHECK_THROWS_AS(d.restore_history({{std::vector<AnnotatedPoint>(3), {}}}, {}), keybot::Error);
+    CHECK_THROWS_WITH_AS(d.restore_history({{good, {2000, 2000, "user"}}}, {}), doctest::Contains("not a pixel spacing"), keybot::Error);
     CHECK(d.undo_depth() == 2);  // unchanged after a refusal
+}
+
+TEST_CASE("a new pixel spacing is one undo step; undo and redo restore spacing and points together") {
+    Document d = sample();
+    const auto points = d.points();
+    const keybot::PixelSpacing calibrated{0.5, 0.5, "user"};
+    d.set_spacing(calibrated);
+    CHECK(d.image().spacing == calibrated);
+    CHECK(d.points() == points);
+    d.move_point(0, 5, 5);
+    REQUIRE(d.undo());
+    CHECK(d.image().spacing == calibrated);  // undoing the edit keeps the spacing it was made with
+    REQUIRE(d.undo());
+    CHECK_FALSE(d.image().spacing.known());
+    CHECK(d.image().spacing.type == "none");
+    CHECK(d.points() == points);
+    REQUIRE(d.redo());
+    CHECK(d.image().spacing == calibrated);
+    CHECK(d.undo_stack().back().spacing.type == "none");
+    d.set_spacing({});  // back to none: also a step
+    CHECK(d.undo_depth() == 2);
+
+    const auto depth = d.undo_depth();
+    for (const keybot::PixelSpacing& bad : {keybot::PixelSpacing{0.0, 0.5, "user"}, keybot::PixelSpacing{1000.0, 1000.0, "user"},
+                                            keybot::PixelSpacing{std::nan(""), 0.5, "user"}})
+        CHECK_THROWS_WITH_AS(d.set_spacing(bad), doctest::Contains("not a pixel spacing"), keybot::Error);
+    CHECK(d.undo_depth() == depth);  // nothing recorded for a refused spacing
 }
 
 TEST_CASE("JSON round trip with another schema table") {

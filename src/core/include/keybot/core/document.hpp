@@ -1,5 +1,6 @@
 #pragma once
-// The annotation of one image: schema-sized points with provenance, plus whole-state undo/redo.
+// The annotation of one image: schema-sized points with provenance and the image's pixel spacing, plus
+// whole-state undo/redo.
 #include <cstddef>
 #include <string>
 #include <utility>
@@ -38,9 +39,17 @@ struct ImageInfo {
 };
 bool operator==(const ImageInfo& a, const ImageInfo& b);
 
-// Every edit stores the complete previous point list (68 points are ~2 KiB), so undo restores it exactly.
+// Every edit stores the complete previous point list (68 points are ~2 KiB) and pixel spacing, so undo restores
+// both exactly (a user calibration is undone like a point edit).
 class Document {
 public:
+    // What one undo step restores.
+    struct State {
+        std::vector<AnnotatedPoint> points;
+        PixelSpacing spacing;
+        bool operator==(const State& other) const { return points == other.points && spacing == other.spacing; }
+    };
+
     explicit Document(Schema schema, ImageInfo image = {});
 
     const Schema& schema() const { return schema_; }
@@ -53,6 +62,9 @@ public:
     void move_point(int index, double x, double y, Provenance provenance = Provenance::user_placed);
     void set_provenance(int index, Provenance provenance);
     void set_points(std::vector<AnnotatedPoint> points);  // whole set, e.g. a new prediction; size must match
+    // A new pixel spacing (a user calibration, or the file's own back); the points stay. Throws keybot::Error
+    // for a spacing the document JSON could not load again (see restore_history).
+    void set_spacing(const PixelSpacing& spacing);
 
     bool can_undo() const { return !undo_.empty(); }
     bool can_redo() const { return !redo_.empty(); }
@@ -61,9 +73,10 @@ public:
     std::size_t undo_depth() const { return undo_.size(); }
     void clear_history();
     // The history itself (oldest first; the last entry is what undo/redo restores next), e.g. for an autosave
-    // that survives a crash with its undo steps. restore_history checks every state's size and coordinates
-    // (keybot::Error) and replaces both stacks only when all are valid.
-    using History = std::vector<std::vector<AnnotatedPoint>>;
+    // that survives a crash with its undo steps. restore_history checks every state's size, coordinates and
+    // spacing (none, or both sides within (0, 1000) mm; keybot::Error) and replaces both stacks only when all are
+    // valid.
+    using History = std::vector<State>;
     const History& undo_stack() const { return undo_; }
     const History& redo_stack() const { return redo_; }
     void restore_history(History undo, History redo);
@@ -72,13 +85,14 @@ public:
 
 private:
     void check_index(int index) const;
-    void commit(std::vector<AnnotatedPoint> next);
+    void commit(State next);
+    bool step(History& from, History& to);  // undo / redo: `from`'s newest state becomes the current one
 
     Schema schema_;
     ImageInfo image_;
     std::vector<AnnotatedPoint> points_;
-    std::vector<std::vector<AnnotatedPoint>> undo_;
-    std::vector<std::vector<AnnotatedPoint>> redo_;
+    History undo_;
+    History redo_;
 };
 
 // JSON: {"schema_version":1,"schema":name,"image":{"file","width","height"},"points":[{"name","x","y",
