@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <cstdio>
 #include <exception>
-#include <iterator>
 #include <new>
 
 #include <nlohmann/json.hpp>
 
 #include "keybot/core/error.hpp"
 #include "keybot/core/file_io.hpp"
+#include "keybot/core/spacing_json.hpp"
 
 namespace keybot::app {
 
@@ -270,20 +270,10 @@ namespace {
 // {"points": [...], "pixel_spacing": {"row_mm", "col_mm", "type"} | null} for a state whose spacing differs
 // from the annotation's (before or after a calibration). Older autosaves hold only the first form: their
 // states all have the annotation's spacing.
-nlohmann::json spacing_json(const PixelSpacing& s) {
-    if (!s.known()) return nullptr;
-    return {{"row_mm", s.row_mm}, {"col_mm", s.col_mm}, {"type", s.type}};
-}
+nlohmann::json spacing_json(const PixelSpacing& s) { return s.known() ? pixel_spacing_json(s) : nullptr; }
 
-// The document checks the values (restore_history); the type must be one the document JSON's reader accepts.
 PixelSpacing spacing_from_json(const nlohmann::json& j) {
-    if (j.is_null()) return {};
-    static const char* const kTypes[] = {"detector", "estimated", "calibrated", "unknown", "user"};
-    if (!j.is_object() || !j.contains("row_mm") || !j["row_mm"].is_number() || !j.contains("col_mm") ||
-        !j["col_mm"].is_number() || !j.contains("type") || !j["type"].is_string() ||
-        std::find(std::begin(kTypes), std::end(kTypes), j["type"].get<std::string>()) == std::end(kTypes))
-        throw Error("the autosave's history holds a malformed pixel spacing");
-    return {j["row_mm"].get<double>(), j["col_mm"].get<double>(), j["type"].get<std::string>()};
+    return j.is_null() ? PixelSpacing{} : pixel_spacing_from_json(j, "the autosave's history", "pixel_spacing");
 }
 
 nlohmann::json history_json(const Document::History& stack, const PixelSpacing& current) {

@@ -10,6 +10,7 @@
 #include "app.hpp"
 #include "calibration.hpp"
 #include "keybot/core/file_io.hpp"
+#include "keybot/core/spacing_json.hpp"
 #include "review_actions.hpp"
 #include "ui.hpp"
 
@@ -132,8 +133,6 @@ CommandResult step_result(App& app, ReviewStep step, CommandError refusal) {
     return step.ticket ? ok(step.ticket) : ok(true);
 }
 
-json spacing_value(const PixelSpacing& s) { return {{"row_mm", s.row_mm}, {"col_mm", s.col_mm}, {"type", s.type}}; }
-
 CommandResult calibrate(App& app, const json& a) {
     PixelSpacing s;
     try {
@@ -143,7 +142,7 @@ CommandResult calibrate(App& app, const json& a) {
         return fail(CommandError::bad_arguments, std::string("Cannot calibrate: ") + e.what() + ". Nothing was changed.");
     }
     set_spacing(app, s);
-    return ok(spacing_value(s));
+    return ok(pixel_spacing_json(s));
 }
 
 CommandResult open_file(App& app, const json& args) {
@@ -440,7 +439,7 @@ std::vector<Command> make_table() {
                      if (app.state.active()->doc->image().spacing.type != "user")
                          return fail(CommandError::not_found, "The open image has no calibration of yours to clear.");
                      set_spacing(app, app.state.image()->info.spacing);
-                     return ok(spacing_value(app.state.active()->doc->image().spacing));
+                     return ok(pixel_spacing_json(app.state.active()->doc->image().spacing));
                  }});
     return t;
 }

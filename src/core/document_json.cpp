@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "json_input.hpp"
+#include "keybot/core/spacing_json.hpp"
 #include "keybot/core/document.hpp"
 #include "keybot/core/error.hpp"
 #include "keybot/core/image.hpp"
@@ -75,7 +76,7 @@ AnnotatedPoint parse_point(const json& p, int index, const Schema& schema) {
 // Optional "image.pixel_spacing".
 PixelSpacing parse_spacing(const json& img) {
     if (!img.contains("pixel_spacing")) return {};
-    return detail::pixel_spacing_from_json(img["pixel_spacing"], "annotation JSON", "image.pixel_spacing");
+    return pixel_spacing_from_json(img["pixel_spacing"], "annotation JSON", "image.pixel_spacing");
 }
 
 // Optional "image.dicom": the Study, Series and SOP Instance UIDs (digits and dots, at most 64 characters).
@@ -96,7 +97,7 @@ void parse_dicom_identity(const json& img, ImageInfo& info) {
 
 json image_json(const ImageInfo& info) {
     json img = {{"file", info.file_name}, {"width", info.width}, {"height", info.height}};
-    if (info.spacing.known()) img["pixel_spacing"] = detail::pixel_spacing_json(info.spacing);
+    if (info.spacing.known()) img["pixel_spacing"] = pixel_spacing_json(info.spacing);
     json dicom = json::object();
     if (!info.study_uid.empty()) dicom["study_uid"] = info.study_uid;
     if (!info.series_uid.empty()) dicom["series_uid"] = info.series_uid;

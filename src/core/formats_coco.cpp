@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "json_input.hpp"
+#include "keybot/core/spacing_json.hpp"
 #include "keybot/core/error.hpp"
 #include "keybot/core/formats.hpp"
 #include "keybot/core/image.hpp"
@@ -114,7 +115,7 @@ std::string to_coco_json(const Document& document) {
     }
     json image = {{"id", 1}, {"file_name", img.file_name}, {"width", img.width}, {"height", img.height}};
     // COCO has no field for it: "pixel_spacing" is ours, as in KeyBot JSON (mm figures need it and its type)
-    if (img.spacing.known()) image["pixel_spacing"] = detail::pixel_spacing_json(img.spacing);
+    if (img.spacing.known()) image["pixel_spacing"] = pixel_spacing_json(img.spacing);
     json root = {
         {"info", {{"description", "KeyBot annotation (" + schema.name + ")"}, {"version", "1"}}},
         {"images", {std::move(image)}},
@@ -149,7 +150,7 @@ Document detail::document_from_coco_root(const json& root, const Schema& schema,
     info.width = w.get<int>();
     info.height = h.get<int>();
     if (im.contains("pixel_spacing"))
-        info.spacing = detail::pixel_spacing_from_json(im["pixel_spacing"], "COCO JSON", "images[0].pixel_spacing");
+        info.spacing = pixel_spacing_from_json(im["pixel_spacing"], "COCO JSON", "images[0].pixel_spacing");
 
     const json& anns = member(root, "annotations", "");
     if (!anns.is_array()) fail("'annotations' must be an array");

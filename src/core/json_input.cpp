@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "keybot/core/error.hpp"
+#include "keybot/core/spacing_json.hpp"
 
 namespace keybot::detail {
 
@@ -31,6 +32,10 @@ nlohmann::json parse_annotation_json(const std::string& text, const std::string&
         throw Error(what + ": " + excerpt(e.what(), 160));
     }
 }
+
+}  // namespace keybot::detail
+
+namespace keybot {
 
 nlohmann::json pixel_spacing_json(const PixelSpacing& s) {
     return {{"row_mm", s.row_mm}, {"col_mm", s.col_mm}, {"type", s.type}};
@@ -60,4 +65,4 @@ PixelSpacing pixel_spacing_from_json(const nlohmann::json& v, const std::string&
     return s;
 }
 
-}  // namespace keybot::detail
+}  // namespace keybot

@@ -15,12 +15,6 @@ constexpr int kMaxJsonDepth = 64;  // KeyBot documents nest 3 levels, COCO files
 // `what` starts every message ("annotation JSON", "COCO JSON").
 nlohmann::json parse_annotation_json(const std::string& text, const std::string& what);
 
-// {"row_mm", "col_mm", "type"}: KeyBot JSON's image.pixel_spacing and COCO's images[0].pixel_spacing. The
-// reader throws Error("<what>: '<path>...' ...") for a field of the wrong kind, a value outside (0, 1000) mm or
-// an unknown type.
-nlohmann::json pixel_spacing_json(const PixelSpacing& s);
-PixelSpacing pixel_spacing_from_json(const nlohmann::json& v, const std::string& what, const std::string& path);
-
 // The readers on an already parsed root, so import_annotation parses the text once.
 Document document_from_json_root(const nlohmann::json& root, const Schema& schema);
 Document document_from_coco_root(const nlohmann::json& root, const Schema& schema, Provenance provenance);
