@@ -1,12 +1,13 @@
 """Where the refiner's 0-click errors are, and how well they can be flagged (validation split, PyTorch on the
 fp32 ONNX weights): the table in models/README.md ("Error analysis") comes from this.
 
-    /usr/bin/python3 -m models.train.error_analysis [--dir models]
+    /usr/bin/python3 -m models.train.error_analysis [--dir models] [--fusion]
 
 Prints: the share of points over the detector's error threshold; the detector's ROC AUC and precision/recall
 at several thresholds; the AUC of the refiner's own heatmap spread as an error score (what a detector should
 beat); the error split into a per-vertebra offset (the 4 corners moving together) and the rest; errors along
 and across the image's vertical axis; mean error per vertebra level. Input px throughout (512 x 256).
+--fusion: flags from the detector and the heatmap spread combined (logistic fit on the training images).
 """
 from __future__ import annotations
 
@@ -23,21 +24,13 @@ from .train import roc_auc
 from .warm import load_onnx_weights
 
 
-def run(models_dir, log=print):
-    torch.set_num_threads(1)
-    cfg = get_config("default")
-    ds = Dataset(cfg, os.path.join(os.path.dirname(cfg.out_dir()), "cache"), log=lambda *a: None)
-    _, va = ds.split(cfg)
-    ref = net.build("refiner", cfg)
-    load_onnx_weights(ref, os.path.join(models_dir, "refiner.onnx"))
-    det = net.build("detector", cfg)
-    load_onnx_weights(det, os.path.join(models_dir, "detector.onnx"))
-    ref.eval(), det.eval()
+def zero_click(ref, det, ds, images):
+    """The refiner's 0-click points, their heatmap spread (input px) and the detector's error probabilities."""
     grid = ref.trunk.grid
     preds, spread, probs = [], [], []
     with torch.no_grad():
-        for s in range(0, len(va), 8):
-            idx = va[s:s + 8]
+        for s in range(0, len(images), 8):
+            idx = images[s:s + 8]
             x, _ = batch(ds, idx, None, augment_on=False)
             x = torch.from_numpy(x)
             n = len(idx)
@@ -47,7 +40,67 @@ def run(models_dir, log=print):
             spread.append(torch.sqrt((p * d2).sum(-1)).numpy())
             probs.append(det(x, xy)[0].numpy())
             preds.append(xy.numpy())
-    pred, spread, prob = np.concatenate(preds), np.concatenate(spread), np.concatenate(probs)
+    return np.concatenate(preds), np.concatenate(spread), np.concatenate(probs)
+
+
+def fusion_features(spread, prob):
+    """Per point: detector logit, log spread, and both pooled over the point's vertebra (errors there move
+    whole vertebrae, so a vertebra's four corners share the evidence)."""
+    eps = 1e-4
+    logit = np.log(np.clip(prob, eps, 1 - eps) / np.clip(1 - prob, eps, 1))
+    ls = np.log(spread + eps)
+    n = len(prob)
+    v_logit = np.repeat(logit.reshape(n, 17, 4).max(2), 4, axis=1)
+    v_ls = np.repeat(ls.reshape(n, 17, 4).mean(2), 4, axis=1)
+    return np.stack([logit, ls, v_logit, v_ls, np.ones_like(ls)], -1).reshape(-1, 5)
+
+
+def fit_logistic(f, y, l2=1e-3, iters=50):
+    """Logistic regression by Newton's method (a handful of features; no library needed)."""
+    w = np.zeros(f.shape[1])
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-f @ w))
+        g = f.T @ (p - y) + l2 * w
+        h = (f * (p * (1 - p))[:, None]).T @ f + l2 * np.eye(len(w))
+        w -= np.linalg.solve(h, g)
+    return w
+
+
+def recall_at_precision(score, bad, precision=0.7):
+    """Best recall among thresholds whose flags have at least `precision`."""
+    o = np.argsort(-score.ravel(), kind="stable")
+    b = bad.ravel()[o]
+    tp = np.cumsum(b)
+    ok = tp / np.arange(1, len(b) + 1) >= precision
+    return float(tp[ok].max() / b.sum()) if ok.any() else 0.0
+
+
+def fusion(ref, det, ds, tr, va, va_out, cfg, log):
+    """How much better flags get when the detector's probability is combined with the refiner's heatmap
+    spread: a logistic fit on the training images' 0-click outputs, scored on validation."""
+    pred, spread, prob = zero_click(ref, det, ds, tr)
+    bad_tr = (np.linalg.norm(pred - ds.pts[tr], axis=-1) > cfg.error_threshold).ravel().astype(float)
+    w = fit_logistic(fusion_features(spread, prob), bad_tr)
+    pred_v, spread_v, prob_v, bad_v = va_out
+    fused = fusion_features(spread_v, prob_v) @ w
+    log(f"training images, 0 clicks: {bad_tr.mean() * 100:.1f}% of points over {cfg.error_threshold:g} px "
+        f"(validation {bad_v.mean() * 100:.1f}%); fused weights {np.round(w, 3).tolist()}")
+    for name, score in (("detector", prob_v), ("heatmap spread", spread_v), ("fused", fused)):
+        log(f"  {name:15s} AUC {roc_auc(score, bad_v):.3f}, recall at precision >= 0.7: "
+            f"{recall_at_precision(score, bad_v):.3f}")
+
+
+def run(models_dir, log=print, with_fusion=False):
+    torch.set_num_threads(1)
+    cfg = get_config("default")
+    ds = Dataset(cfg, os.path.join(os.path.dirname(cfg.out_dir()), "cache"), log=lambda *a: None)
+    tr, va = ds.split(cfg)
+    ref = net.build("refiner", cfg)
+    load_onnx_weights(ref, os.path.join(models_dir, "refiner.onnx"))
+    det = net.build("detector", cfg)
+    load_onnx_weights(det, os.path.join(models_dir, "detector.onnx"))
+    ref.eval(), det.eval()
+    pred, spread, prob = zero_click(ref, det, ds, va)
     delta = pred - ds.pts[va]
     err = np.linalg.norm(delta, axis=-1)
     bad = err > cfg.error_threshold
@@ -66,12 +119,17 @@ def run(models_dir, log=print):
     ax = np.abs(delta).mean((0, 1))
     log(f"mean |error| across (x) {ax[0]:.2f} px, along the image's vertical (y) {ax[1]:.2f} px")
     log("mean error per level T1..L5: " + " ".join(f"{v:.1f}" for v in err.reshape(len(va), 17, 4).mean((0, 2))))
+    if with_fusion:
+        fusion(ref, det, ds, tr, va, (pred, spread, prob, bad), cfg, log)
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", default=REPO_MODELS, help="folder with refiner.onnx and detector.onnx (fp32)")
-    run(ap.parse_args(argv).dir)
+    ap.add_argument("--fusion", action="store_true", help="also fit detector + heatmap spread on the training "
+                    "images' 0-click outputs and score the combination on validation (a few minutes)")
+    a = ap.parse_args(argv)
+    run(a.dir, with_fusion=a.fusion)
 
 
 if __name__ == "__main__":
