@@ -4,6 +4,9 @@
 // reload of the tab finds it again) and a Web Lock named after it is held while the page lives, so a tab opened
 // later takes the most recent saved session that no open tab holds, or starts a new one. The wasm app calls
 // saveImage / saveSession / clear (src/app/autosave_indexeddb_store.cpp); keybot-bridge.js calls restore() at start.
+// Saved sessions no open tab holds are pruned at start (each holds its images' bytes, MBs, and a user who opens
+// many tabs over months would otherwise keep them all): only the KEEP_MAX most recently written are kept, and only
+// while written within KEEP_DAYS. A session another tab has open, and the one this tab takes, are never deleted.
 // window.keybotAutosave:
 //   saveImage(key, name, bytes|null, annotationJson)   bytes only the first time a key is saved (hasImage)
 //   saveSession({images: [{key, name}], active})       the open images in list order and the open one
@@ -11,21 +14,27 @@
 //                 session this tab took: 'own' (after a reload), 'earlier' (the most recent saved one no open tab
 //                 holds) or 'new'; othersOpen counts the saved sessions other open tabs hold
 //   clear()       forget this tab's session;   flushed() -> Promise resolved when every write has completed
+//   pruned        Promise<[id]>: the saved sessions deleted at start (after restore(); [] when none or on failure)
 //   onfailure     set by the page: called with a message for the user when storing fails (storage full, denied)
 //   available     false when IndexedDB cannot be used (private mode, blocked): saving is then skipped (and
 //                 reported through onfailure)
 (function () {
   'use strict';
   // Version 2: one record per session ('sessions', by id) and per image of a session ('entries', by [session, key]).
-  const DB_NAME = 'keybot-autosave', VERSION = 2;
+  // Version 3: a session's `updated` (its last write of any kind) is what pruning goes by; see migrateV2.
+  const DB_NAME = 'keybot-autosave', VERSION = 3;
   const ID_KEY = 'keybot-autosave-session', LOCK_PREFIX = 'keybot-autosave-session:';
   // A reload's new page may start before the old one has let go of the session's lock.
   const RELOAD_WAIT_MS = 3000;
+  // Pruning: saved sessions no open tab holds, kept while written within KEEP_DAYS, at most KEEP_MAX of them.
+  const KEEP_DAYS = 30, KEEP_MAX = 10;
   const known = new Set();  // keys whose bytes are stored in this tab's session
   let pending = 0, waiters = [], lastError = null;
   let dbPromise = null;
   let resolveSession;  // writes wait for this tab's session, which restore() (run by the page at start) takes
   const sessionId = new Promise((resolve) => { resolveSession = resolve; });
+  let resolvePruned;
+  const pruned = new Promise((resolve) => { resolvePruned = resolve; });
 
   function open() {
     if (!dbPromise) {
@@ -34,6 +43,7 @@
         try { req = indexedDB.open(DB_NAME, VERSION); } catch (e) { reject(e); return; }
         req.onupgradeneeded = (event) => {
           const db = req.result;
+          if (event.oldVersion >= 2) { migrateV2(req.transaction); return; }
           db.createObjectStore('sessions', { keyPath: 'id' });
           db.createObjectStore('entries', { keyPath: ['session', 'key'] });
           if (event.oldVersion === 1) migrateV1(db, req.transaction);
@@ -47,17 +57,29 @@
     return dbPromise;
   }
 
-  // Version 1 kept one session for the whole origin: it becomes a saved session like any other.
+  // Version 1 kept one session for the whole origin: it becomes a saved session like any other, written now (so
+  // pruning gives it KEEP_DAYS from the upgrade).
   function migrateV1(db, tx) {
     const id = 'v1';
     const session = tx.objectStore('session').get('current');
-    session.onsuccess = () => { if (session.result) tx.objectStore('sessions').put({ ...session.result, id, updated: 0 }); };
+    session.onsuccess = () => { if (session.result) tx.objectStore('sessions').put({ ...session.result, id, updated: Date.now() }); };
     const cursor = tx.objectStore('images').openCursor();
     cursor.onsuccess = () => {
       const c = cursor.result;
       if (c) { tx.objectStore('entries').put({ ...c.value, session: id }); c.continue(); return; }
       db.deleteObjectStore('images');
       db.deleteObjectStore('session');
+    };
+  }
+
+  // Version 2 wrote `updated` too (the app saves the list after every image), but nothing was ever deleted by it.
+  // Every session counts as written now, so the upgrade itself deletes none for age (the user gets KEEP_DAYS from
+  // it); 1 ms apart in the order of their last writes, which the KEEP_MAX cap goes by.
+  function migrateV2(tx) {
+    const sessions = tx.objectStore('sessions'), all = sessions.getAll();
+    all.onsuccess = () => {
+      const now = Date.now();
+      all.result.sort((a, b) => (b.updated || 0) - (a.updated || 0)).forEach((s, i) => sessions.put({ ...s, updated: now - i }));
     };
   }
 
@@ -103,7 +125,11 @@
   function saveImage(key, name, bytes, annotation) {
     if (api.available === false) return;
     if (bytes) known.add(key);
-    write(['entries'], (step, session, entries) => {
+    write(['entries', 'sessions'], (step, session, entries, sessions) => {
+      // Pruning counts from the session's last write: an image's write counts even when the list is not saved
+      // after it (there is no session record yet before the first saveSession).
+      const touch = sessions.get(session);
+      touch.onsuccess = step(() => { if (touch.result) sessions.put({ ...touch.result, updated: Date.now() }); });
       if (bytes) {
         entries.put({ session, key, name, bytes, annotation, updated: Date.now() });
         return;
@@ -177,6 +203,49 @@
     return { id, took: 'new', othersOpen };
   }
 
+  // --- Pruning (after this tab has taken its session) ------------------------------------------------------------
+  // Deletes the saved sessions no open tab holds beyond the KEEP_MAX most recently written, and those not written
+  // within KEEP_DAYS; also images left without a session (a crash between their first write and the session's).
+  // Resolves to the ids deleted.
+  async function prune(db, ownId) {
+    if (!navigator.locks) return [];  // without Web Locks the sessions other tabs have open cannot be told apart
+    const tx = db.transaction(['sessions', 'entries'], 'readonly');
+    const [saved, keys] = await Promise.all([request(tx.objectStore('sessions').getAll()),
+      request(tx.objectStore('entries').getAllKeys())]);
+    const updated = new Map(keys.map(([id]) => [id, 0]));  // an image without a session: never written as one
+    saved.forEach((s) => updated.set(s.id, s.updated || 0));
+    updated.delete(ownId);
+    const locks = await navigator.locks.query();  // the sessions other tabs hold or wait for: not counted, kept
+    const open = new Set([...(locks.held || []), ...(locks.pending || [])].map((l) => l.name));
+    const oldest = Date.now() - KEEP_DAYS * 86400000, gone = [];
+    let kept = 0;
+    for (const [id, at] of [...updated].sort((a, b) => b[1] - a[1])) {
+      if (open.has(LOCK_PREFIX + id)) continue;
+      if (kept < KEEP_MAX && at >= oldest) { kept++; continue; }
+      // Deleted under its lock, if still free: a tab starting now cannot take it halfway through.
+      await navigator.locks.request(LOCK_PREFIX + id, { ifAvailable: true }, async (lock) => {
+        if (lock && await drop(db, id, at)) gone.push(id);
+      });
+    }
+    return gone;
+  }
+  // Deletes session `id` and its images unless it was written since it was listed (by a tab closed meanwhile).
+  function drop(db, id, at) {
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction(['sessions', 'entries'], 'readwrite');
+      const get = tx.objectStore('sessions').get(id);
+      let dropped = false;
+      get.onsuccess = () => {
+        if (((get.result && get.result.updated) || 0) !== at) return;
+        tx.objectStore('sessions').delete(id);
+        tx.objectStore('entries').delete(entriesOf(id));
+        dropped = true;
+      };
+      tx.oncomplete = () => resolve(dropped);
+      tx.onabort = () => reject(tx.error);
+    });
+  }
+
   const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
 
   async function restore() {
@@ -202,6 +271,11 @@
       if (!claimed) { claimed = { id: newId() }; hold(claimed.id, 0); }
       remember(claimed.id);
       resolveSession(claimed.id);
+      // Not awaited: the page shows the restored work meanwhile.
+      (db ? prune(db, claimed.id) : Promise.resolve([])).catch((e) => {
+        console.warn('keybot autosave: old sessions could not be pruned:', e);
+        return [];
+      }).then(resolvePruned);
     }
     return out;
   }
@@ -212,7 +286,7 @@
 
   const api = {
     available: typeof indexedDB !== 'undefined',
-    saveImage, saveSession, clear, restore, flushed, onfailure: null,
+    saveImage, saveSession, clear, restore, flushed, pruned, onfailure: null,
     hasImage: (key) => known.has(key),
     pending: () => pending,
     lastError: () => (lastError ? String(lastError.message || lastError) : ''),

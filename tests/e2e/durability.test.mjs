@@ -1,5 +1,6 @@
 // Browser durability (issue 12): corrections survive a kill -9 of the browser with their undo steps; two tabs
-// each keep their own autosaved session (an older single-session autosave is carried over); storage that is full
+// each keep their own autosaved session (an older single-session autosave is carried over); saved sessions no tab
+// holds are pruned (30 days, 10 at most) and the upgrade that brought that prunes none for age; storage that is full
 // or denied is said clearly and the work stays usable; a soak of KEYBOT_SOAK_CORRECTIONS corrections in a row
 // (CI: 40; README's figures: 1000) prints wasm memory, JS heap, latency and autosave cost as a markdown table.
 // Asserted: facts (every correction applied and restored, memory within a generous bound), never a timing. Real
@@ -168,6 +169,121 @@ test('an autosave from before sessions per tab (one for the whole origin) is res
     }), [imageB.bytes.toString('base64'), imageB.name]);
     assert.equal(await openApp(page, false, '?nosw'), 1);
     assert.deepEqual((await kb(page, () => window.keybot.status())).images.map((e) => e.name), [imageB.name]);
+  } finally {
+    await browser.close();
+  }
+});
+
+// Saved sessions as the app stores them, written straight into its database by `page` (a page of the app's
+// origin): each {id, updated} with one image (imageB's bytes, named `${id}.png`); without `updated`, the image
+// only (a session record never written). `version` 2 creates that version's database; else it must exist.
+const DAY = 86400000;
+const seedSessions = (page, sessions, version) => kb(page, ([sessions, version, b64]) => new Promise((resolve, reject) => {
+  const r = version ? indexedDB.open('keybot-autosave', version) : indexedDB.open('keybot-autosave');
+  r.onupgradeneeded = () => {
+    r.result.createObjectStore('sessions', { keyPath: 'id' });
+    r.result.createObjectStore('entries', { keyPath: ['session', 'key'] });
+  };
+  r.onsuccess = () => {
+    const tx = r.result.transaction(['sessions', 'entries'], 'readwrite');
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    for (const { id, updated } of sessions) {
+      const name = `${id}.png`;
+      if (updated !== undefined) tx.objectStore('sessions').put({ id, images: [{ key: 'k', name }], active: 0, updated });
+      tx.objectStore('entries').put({ session: id, key: 'k', name, bytes, annotation: '', updated: updated || 0 });
+    }
+    tx.oncomplete = () => { r.result.close(); resolve(); };
+    tx.onabort = () => reject(tx.error);
+  };
+  r.onerror = () => reject(r.error);
+}), [sessions, version, imageB.bytes.toString('base64')]);
+// What the database holds: {sessions: {id: updated}, entries: [the session of each image, sorted]}.
+const storedSessions = (page) => kb(page, () => new Promise((resolve, reject) => {
+  const r = indexedDB.open('keybot-autosave');
+  r.onsuccess = () => {
+    const tx = r.result.transaction(['sessions', 'entries']);
+    const sessions = tx.objectStore('sessions').getAll(), entries = tx.objectStore('entries').getAllKeys();
+    tx.oncomplete = () => {
+      r.result.close();
+      resolve({ sessions: Object.fromEntries(sessions.result.map((x) => [x.id, x.updated])), entries: [...new Set(entries.result.map((k) => k[0]))].sort() });
+    };
+  };
+  r.onerror = () => reject(r.error);
+}));
+const restoredName = async (page) => (await kb(page, () => window.keybot.status())).image.name;
+// No models (the manifest lists none): restored images need no model run, which plays no part here.
+const withoutModels = (browser) => browser.context.route('**/models/manifest.json', (r) => r.fulfill({ json: { models: [] } }));
+
+test('old saved sessions are pruned at start: unwritten for 30 days or beyond the 10 most recent, never one another tab holds', async () => {
+  const browser = await launchBrowser();
+  try {
+    await withoutModels(browser);
+    const first = browser.context.pages()[0];
+    await openApp(first, false, '?nosw');  // creates the database (empty: nothing to prune)
+    assert.deepEqual(await kb(first, () => window.keybotAutosave.pruned), []);
+    const now = Date.now();
+    const recent = Array.from({ length: 12 }, (_, i) => ({ id: `recent-${i + 1}`, updated: now - (i + 1) * DAY }));
+    await seedSessions(first, [{ id: 'held-old', updated: now - 100 * DAY }, { id: 'old', updated: now - 40 * DAY },
+      { id: 'orphan' }, ...recent]);
+    // Another tab has 'held-old' open: it holds its Web Lock (as the app's tab that restored it would).
+    const holder = await browser.context.newPage();
+    await holder.goto(`${server.origin}/keybot.css`);
+    await kb(holder, (name) => new Promise((resolve) => navigator.locks.request(name, () => { resolve(); return new Promise(() => {}); })),
+      'keybot-autosave-session:held-old');
+
+    const tab = await browser.context.newPage();
+    assert.equal(await openApp(tab, false, '?nosw'), 1);
+    assert.equal(await restoredName(tab), 'recent-1.png', 'the most recent session is restored');
+    // Gone: 'old' (40 days), 'recent-12' (the 11th most recent of those no tab holds; this tab's own is not
+    // counted) and the image without a session. Kept: the 10 most recent, the one held by the other tab and the
+    // one restored here.
+    assert.deepEqual((await kb(tab, () => window.keybotAutosave.pruned)).sort(), ['old', 'orphan', 'recent-12']);
+    const kept = ['held-old', ...recent.slice(0, 11).map((s) => s.id)].sort();
+    let stored = await storedSessions(tab);
+    assert.deepEqual(Object.keys(stored.sessions).sort(), kept);
+    assert.deepEqual(stored.entries, kept, 'the pruned sessions\' images are gone with them');
+
+    // An image's write counts as a write of its session, list saved or not.
+    await kb(tab, () => window.keybot.autosaveIdle());
+    const before = Date.now();
+    await kb(tab, () => { window.keybotAutosave.saveImage('k', 'recent-1.png', null, '{}'); return window.keybotAutosave.flushed(); });
+    assert.ok((await storedSessions(tab)).sessions['recent-1'] >= before, 'saveImage updated the session\'s time');
+
+    // Once the other tab is closed, its session is as old as its last write: the next tab to open prunes it.
+    await holder.close();
+    // The browser lets go of a closed page's locks on its own time (a session still held is rightly kept).
+    const heldOld = () => kb(tab, async () => (await navigator.locks.query()).held.some((l) => l.name === 'keybot-autosave-session:held-old'));
+    for (let i = 0; i < 100 && await heldOld(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await heldOld(), false, 'the closed tab\'s lock was released');
+    const next = await browser.context.newPage();
+    assert.equal(await openApp(next, false, '?nosw'), 1);
+    assert.equal(await restoredName(next), 'recent-2.png', 'the most recent session no tab holds');
+    assert.deepEqual(await kb(next, () => window.keybotAutosave.pruned), ['held-old']);
+    stored = await storedSessions(next);
+    assert.deepEqual(Object.keys(stored.sessions).sort(), kept.filter((id) => id !== 'held-old'));
+    assert.equal(await restoredName(tab), 'recent-1.png', 'the first tab still has its session');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the upgrade that brings pruning deletes nothing for age: sessions count as written then, in their order', async () => {
+  const browser = await launchBrowser();
+  try {
+    await withoutModels(browser);
+    const page = browser.context.pages()[0];
+    await page.goto(`${server.origin}/keybot.css`);
+    const now = Date.now();
+    // Version 2 as the app wrote it; 'from-v1' as carried over from version 1 then (written at 0).
+    await seedSessions(page, [{ id: 'from-v1', updated: 0 }, { id: 'older', updated: now - 200 * DAY },
+      { id: 'newer', updated: now - 50 * DAY }], 2);
+    assert.equal(await openApp(page, false, '?nosw'), 1);
+    assert.equal(await restoredName(page), 'newer.png', 'the most recently written session is restored');
+    assert.deepEqual(await kb(page, () => window.keybotAutosave.pruned), []);
+    const { sessions, entries } = await storedSessions(page);
+    assert.deepEqual(entries, ['from-v1', 'newer', 'older']);
+    assert.ok(sessions.older >= now && sessions['from-v1'] >= now, 'written at the upgrade');
+    assert.ok(sessions.older > sessions['from-v1'], 'in the order of their writes before it');
   } finally {
     await browser.close();
   }
