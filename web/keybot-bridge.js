@@ -44,10 +44,12 @@
 
   // Said while no image is open: why this tab did not restore the saved work (restoreSession).
   let sessionNote = '';
-  // Said with the image once an autosave write has failed (the app stops autosaving): the user keeps knowing the
-  // work is not saved after the app's own error is dismissed or replaced.
+  // Said with the image while autosave writes fail (the app retries them, src/app/autosaver.hpp): the user keeps
+  // knowing the work is not saved after the app's own error is dismissed or replaced. Forgotten once the app
+  // reports a write that worked again (status().autosaveFailing false).
   let autosaveOff = '';
   function describe(s) {
+    if (!s.autosaveFailing) autosaveOff = '';
     if (s.error) return { text: s.error, isError: true };
     if (s.image) {
       const text = `${s.image.name}: ${s.image.width} x ${s.image.height} px, ${s.image.bitDepth}-bit`;

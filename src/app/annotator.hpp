@@ -1,8 +1,9 @@
 #pragma once
 // Annotation editing on the open image: predictions, user corrections through the revision pipeline (one undo
-// step each; user points never move), confirm, undo/redo, flagged-point navigation, done marks, import/export
-// and autosave. The UI, the JS API and the native --script runner reach these through the command table
-// (commands.hpp); the main loop calls poll().
+// step each; user points never move), confirm, undo/redo, flagged-point navigation, done marks, import/export.
+// Model runs are started and applied by App::runs (model_runs.hpp), autosave is App::autosaver (autosaver.hpp).
+// The UI, the JS API and the native --script runner reach these through the command table (commands.hpp); the
+// main loop calls poll().
 #include <cstdint>
 #include <string>
 
@@ -19,6 +20,8 @@ struct ImageEntry;
 bool open_image_bytes(App& app, const std::uint8_t* data, std::size_t size, const std::string& name,
                       const std::string& annotation_json = {});
 bool open_image_file(App& app, const std::string& path);
+// Reopens the images of the last saved session (desktop; the browser restores from JS); returns how many.
+int restore_saved_session(App& app);
 
 // A user correction of point `index` of the open image to `position` (image px): the point becomes user_placed
 // (or `confirmed` -> user_confirmed), the pipeline revises the others, and the whole result lands in the
@@ -52,7 +55,6 @@ bool select_image(App& app, int image);
 
 // Once per frame: applies finished runs, starts the first prediction of the open image, autosaves.
 void poll(App& app);
-bool busy(const App& app);  // a run in flight
 // Nothing more will happen by itself: no run in flight, and the open image has its points unless the models
 // cannot give them (failed; natively also none). keybot.whenIdle() and the script's `wait` wait for this.
 bool settled(const App& app);
@@ -62,15 +64,5 @@ bool settled(const App& app);
 std::string export_annotation(const App& app, const std::string& format);
 // Imports KeyBot JSON / COCO JSON / an AASCE row into the open image as one undo step. Records the error.
 bool import_annotation_text(App& app, const std::string& text);
-
-// Autosave through app.autosave (autosave_store.hpp: files on the desktop, IndexedDB in the browser), debounced
-// by kAutosaveDelayMs after each change.
-constexpr double kAutosaveDelayMs = 400.0;
-void autosave_flush(App& app);       // saves every changed image now
-bool autosave_pending(const App& app);  // changes wait for the debounce (the browser's loop must not pause)
-void autosave_clear(App& app);       // forgets everything saved (used by "New session")
-std::string default_autosave_dir();  // $KEYBOT_AUTOSAVE_DIR, else $XDG_DATA_HOME/keybot/autosave, else ~/.local/share/...
-// Reopens the images of the last saved session (desktop; the browser restores from JS); returns how many.
-int restore_saved_session(App& app);
 
 }  // namespace keybot::app

@@ -2,17 +2,16 @@
 // Everything one running annotator owns. The main loop (main.cpp) drives it; ui.cpp draws it and, like
 // web_api.cpp (JavaScript) and script.cpp (--script), changes it through the command table (commands.hpp);
 // annotator.cpp edits it.
-#include <cstdint>
-#include <memory>
 #include <string>
 
 #include "app_state.hpp"
-#include "autosave_store.hpp"
+#include "autosaver.hpp"
 #include "frame_capture.hpp"
 #include "frame_pacer.hpp"
 #include "gl_texture.hpp"
 #include "image_renderer.hpp"
 #include "inference.hpp"
+#include "model_runs.hpp"
 #include "platform.hpp"
 #include "viewer.hpp"
 
@@ -46,15 +45,8 @@ struct App {
     unsigned uploaded_generation = 0;  // image generation on the GPU
     unsigned frame = 0;                // frames rendered so far
     bool quit = false;
-    // Revision runs: tickets are handed out in order; finished_ticket = the newest ticket whose run has ended
-    // (applied, superseded or failed). The API's movePoint() waits for its ticket.
-    std::uint64_t next_ticket = 1;
-    std::uint64_t finished_ticket = 0;
-    double last_latency_ms = -1.0;     // last correction: release -> all points updated
-    double last_predict_ms = -1.0;     // last full prediction
-    std::unique_ptr<AutosaveStore> autosave;  // null: no autosave (--autosave-dir none)
-    bool autosave_enabled = true;             // false after a failed write (reported once)
-    unsigned saved_session_changes = ~0u;     // state.changes() when the session list was last saved
+    ModelRuns runs{inference};         // the session's model runs and their tickets (model_runs.hpp)
+    Autosaver autosaver{now_ms};       // no store: no autosave (--autosave-dir none)
 };
 
 // The one App of this process (set by main); web_api.cpp and platform callbacks reach it through this.

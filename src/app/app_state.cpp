@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 #include <new>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -80,6 +81,22 @@ int flagged_count(const ImageEntry& e) {
     if (!e.doc || !e.has_points) return 0;
     return int(std::count_if(e.doc->points().begin(), e.doc->points().end(),
                              [](const AnnotatedPoint& p) { return p.provenance == Provenance::flagged; }));
+}
+
+void set_heatmap(ImageEntry& e, std::vector<float> values, int cols, int rows) {
+    if (values.empty() && e.heatmap.empty()) return;
+    const bool fits = cols > 0 && rows > 0 && values.size() == std::size_t(cols) * rows;
+    e.heatmap = fits ? std::move(values) : std::vector<float>{};
+    e.heatmap_cols = fits ? cols : 0;
+    e.heatmap_rows = fits ? rows : 0;
+    ++e.heatmap_generation;
+}
+
+void AppState::touch(ImageEntry& entry, double now_ms, bool points_moved) {
+    ++entry.changes;
+    ++changes_;
+    entry.changed_ms = now_ms;
+    if (points_moved) set_heatmap(entry, {}, 0, 0);
 }
 
 bool AppState::load_image(const std::uint8_t* data, std::size_t size, const std::string& name,

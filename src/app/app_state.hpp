@@ -92,6 +92,9 @@ struct ImageEntry {
 bool is_reviewed(const AnnotatedPoint& p);
 int reviewed_count(const ImageEntry& entry);
 int flagged_count(const ImageEntry& entry);
+// The refiner's heatmap summary of the entry's points (cols x rows values); one that does not fit the size, or an
+// empty one, clears it.
+void set_heatmap(ImageEntry& entry, std::vector<float> values, int cols, int rows);
 
 class AppState {
 public:
@@ -135,8 +138,10 @@ public:
     const std::string& notice() const { return notice_; }
     void set_notice(const std::string& text) { notice_ = text; }
 
-    // Marks the entry changed (autosave + API listeners).
-    void touch(ImageEntry& entry) { ++entry.changes; ++changes_; }
+    // Every change of an entry's points, spacing or done mark goes through here: it is counted (autosave, API
+    // listeners) and timed at `now_ms` (autosave debounce). When `points_moved`, the heatmap goes with the points
+    // it belonged to (a model run sets its own after this).
+    void touch(ImageEntry& entry, double now_ms, bool points_moved);
     unsigned changes() const { return changes_; }
 
 private:

@@ -1,15 +1,21 @@
 #include <emscripten.h>
 
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+
 #include "app.hpp"
 #include "autosave_store.hpp"
 #include "keybot/core/error.hpp"
 
 // web/autosave.js (window.keybotAutosave); no-ops when it is absent. The image bytes are copied by JS only the
-// first time a key is saved.
-EM_JS(void, keybot_js_autosave_image, (const char* key, const char* name, const std::uint8_t* bytes, int len, const char* json), {
+// first time a key is saved, or when `resend` asks for them again.
+EM_JS(void, keybot_js_autosave_image, (const char* key, const char* name, const std::uint8_t* bytes, int len, const char* json, int resend), {
     if (!window.keybotAutosave) return;
     const k = UTF8ToString(key);
-    window.keybotAutosave.saveImage(k, UTF8ToString(name), window.keybotAutosave.hasImage(k) ? null : HEAPU8.slice(bytes, bytes + len), UTF8ToString(json));
+    const send = resend || !window.keybotAutosave.hasImage(k);
+    window.keybotAutosave.saveImage(k, UTF8ToString(name), send ? HEAPU8.slice(bytes, bytes + len) : null, UTF8ToString(json));
 });
 EM_JS(void, keybot_js_autosave_session, (const char* json), {
     if (window.keybotAutosave) window.keybotAutosave.saveSession(JSON.parse(UTF8ToString(json)));
@@ -17,38 +23,65 @@ EM_JS(void, keybot_js_autosave_session, (const char* json), {
 EM_JS(void, keybot_js_autosave_clear, (), {
     if (window.keybotAutosave) window.keybotAutosave.clear();
 });
+// autosave.js skips every write once IndexedDB could not be opened (available === false).
+EM_JS(int, keybot_js_autosave_usable, (), {
+    return !window.keybotAutosave || window.keybotAutosave.available !== false ? 1 : 0;
+});
+EM_JS(int, keybot_js_autosave_writing, (), {
+    return window.keybotAutosave && window.keybotAutosave.pending() > 0 ? 1 : 0;
+});
 
 namespace keybot::app {
 
 namespace {
 
-// Why the last write failed in JS ("" while none has), from keybot_autosave_failed.
-std::string& failure() {
-    static std::string reason;
-    return reason;
+// What keybot_autosave_failed has reported so far: the last reason and how many failures.
+struct Reported {
+    std::string reason;
+    unsigned count = 0;
+};
+Reported& reported() {
+    static Reported r;
+    return r;
 }
 
-// Writes finish in JS after the store has returned, so a failed one is thrown by the next save (the annotator
-// reports it once, stops autosaving and keeps the work in memory); restoring is done by the page itself
-// (keybot-bridge.js restoreSession), so the load functions have nothing to give.
+// Writes finish in JS after the store has returned: one that fails is reported through keybot_autosave_failed to
+// the Autosaver, which tries again later, and writing() tells it when the writes of a retry have ended. Restoring
+// is done by the page itself (keybot-bridge.js restoreSession), so the load functions have nothing to give.
 class IndexedDbStore final : public AutosaveStore {
 public:
     void save_image(const ImageEntry& e, const std::string& json) override {
-        throw_if_failed();
-        keybot_js_autosave_image(e.key.c_str(), e.name.c_str(), e.bytes.data(), int(e.bytes.size()), json.c_str());
+        throw_if_unusable();
+        keybot_js_autosave_image(e.key.c_str(), e.name.c_str(), e.bytes.data(), int(e.bytes.size()), json.c_str(),
+                                 resend_bytes(e.key) ? 1 : 0);
     }
     void save_session(const nlohmann::json& session) override {
-        throw_if_failed();
+        throw_if_unusable();
         keybot_js_autosave_session(session.dump().c_str());
     }
     void clear() override { keybot_js_autosave_clear(); }
     std::string load_image(const ImageEntry&) override { return {}; }
     SavedSession load_session() override { return {}; }
+    bool writing() override { return keybot_js_autosave_writing() != 0; }
 
 private:
-    static void throw_if_failed() {
-        if (!failure().empty()) throw Error(failure());
+    // Saving would be skipped without a word: the failure stands (a retry must not count as one that worked).
+    static void throw_if_unusable() {
+        if (!keybot_js_autosave_usable())
+            throw Error(reported().reason.empty() ? "the browser's storage cannot be used" : reported().reason);
     }
+    // autosave.js counts a key's bytes as stored (hasImage) once their write has started, so a failed write may
+    // have lost them: after each failure every image sends its bytes once more.
+    bool resend_bytes(const std::string& key) {
+        if (seen_failures_ != reported().count) {
+            seen_failures_ = reported().count;
+            resent_.clear();
+        }
+        return seen_failures_ > 0 && resent_.insert(key).second;
+    }
+
+    unsigned seen_failures_ = 0;
+    std::set<std::string> resent_;  // keys whose bytes went again since the last failure
 };
 
 }  // namespace
@@ -58,12 +91,13 @@ std::unique_ptr<AutosaveStore> make_indexeddb_store() { return std::make_unique<
 }  // namespace keybot::app
 
 // web/autosave.js could not store something (storage full, or denied as in some private windows): `message` says
-// so in words. The session is marked unsaved so that its next save comes now and meets the failure: the user
-// learns at once, not at the next edit.
+// so in words. The Autosaver reports it (once) and tries again later.
 extern "C" EMSCRIPTEN_KEEPALIVE void keybot_autosave_failed(const char* message) {
+    keybot::app::Reported& r = keybot::app::reported();
+    r.reason = message && *message ? message : "the browser could not store it";
+    ++r.count;
     keybot::app::App* app = keybot::app::current_app();
-    if (!app || !app->autosave_enabled) return;
-    keybot::app::failure() = message && *message ? message : "the browser could not store it";
-    app->saved_session_changes = ~0u;
+    if (!app) return;
+    app->autosaver.failed_later(app->state, r.reason);
     keybot::app::request_redraw(*app);
 }

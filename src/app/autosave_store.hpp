@@ -1,9 +1,9 @@
 #pragma once
-// Where autosaved work goes. The annotator (annotator.cpp) decides when to save (debounced after each change)
+// Where autosaved work goes. The Autosaver (autosaver.hpp) decides when to save (debounced after each change)
 // and what (one wrapper JSON per image, see autosave_json; the session's list of images); a store decides where:
 // files on the desktop (autosave_file_store.cpp), IndexedDB in the browser (autosave_indexeddb_store.cpp, through
-// web/autosave.js). A store that cannot write throws keybot::Error with the reason; the annotator then reports
-// it once, stops autosaving and the work stays in memory.
+// web/autosave.js). A store that cannot write throws keybot::Error with the reason; the Autosaver then reports
+// it once, keeps the work in memory and tries again later.
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +31,9 @@ public:
     // The saved wrapper JSON of `entry`, "" when there is none (reopening an image on the desktop).
     virtual std::string load_image(const ImageEntry& entry) = 0;
     virtual SavedSession load_session() = 0;
+    // Whether writes it has accepted are still finishing: the browser's end after the call has returned, and one
+    // that fails is reported later (Autosaver::failed_later). A store that writes before returning: never.
+    virtual bool writing() { return false; }
 };
 
 // Desktop: DIR/<key>.json per image (written to a temporary file, then renamed: never half-written) and

@@ -268,7 +268,7 @@ std::vector<Command> make_table() {
                  }});
     t.push_back({"new-session", "newSession", {}, "close every image and forget the autosaved session", false, {}, always,
                  [](App& app, const json&) {
-                     autosave_clear(app);
+                     app.autosaver.clear();
                      app.state.clear();
                      app.viewer.clear();
                      return ok();

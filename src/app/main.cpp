@@ -149,7 +149,7 @@ struct Shown {
     }
 };
 Shown shown(const App& app) {
-    return {app.state.image_generation(), app.state.error_count(), app.state.changes(), app.finished_ticket,
+    return {app.state.image_generation(), app.state.error_count(), app.state.changes(), app.runs.finished_ticket(),
             app.inference.state(),        app.inference.opened()};
 }
 
@@ -230,8 +230,8 @@ void frame(void* arg) {
     if (!draws_every_frame(ctx) && !app.capture.requested() && !app.pacer.should_draw(now)) {
         // Runs in flight, models opening and the autosave debounce finish from this loop: it pauses only
         // when none is left.
-        platform_set_loop_idle(app.pacer.idle(now) && !busy(app) && app.inference.state() != Inference::State::loading &&
-                               !autosave_pending(app));
+        platform_set_loop_idle(app.pacer.idle(now) && !app.runs.busy() && app.inference.state() != Inference::State::loading &&
+                               !app.autosaver.pending(app.state));
         return;
     }
 
@@ -302,12 +302,12 @@ bool start_session(Context& ctx) {
     App& app = ctx.app;
     const Options& o = ctx.options;
 #if defined(__EMSCRIPTEN__)
-    app.autosave = make_indexeddb_store();  // web/autosave.js
+    app.autosaver.set_store(make_indexeddb_store());  // web/autosave.js
     (void)o;  // models: keybot-bridge.js fetches them and hands them over (keybot_load_model) once the page is up
     return true;
 #else
     const std::string autosave_dir = o.autosave_dir == "default" ? default_autosave_dir() : o.autosave_dir == "none" ? "" : o.autosave_dir;
-    if (!autosave_dir.empty()) app.autosave = make_file_store(autosave_dir);
+    if (!autosave_dir.empty()) app.autosaver.set_store(make_file_store(autosave_dir));
     const std::string models = find_models(o);
     if (models != "none") {
         if (app.inference.load_dir(models, o.threads)) std::printf("keybot_app: models from %s (%s)\n", models.c_str(), app.inference.backend().c_str());
@@ -344,7 +344,7 @@ void init_imgui(Context& ctx) {
 void run_native_loop(Context& ctx) {
     while (!ctx.app.quit) {
         if (!draws_every_frame(ctx)) {
-            const double wait = ctx.app.pacer.wait_ms(now_ms(), busy(ctx.app));
+            const double wait = ctx.app.pacer.wait_ms(now_ms(), ctx.app.runs.busy());
             if (wait > 0.0) SDL_WaitEventTimeout(nullptr, int(std::ceil(wait)));
         }
         frame(&ctx);
@@ -382,7 +382,7 @@ int main(int argc, char** argv) {
     return 0;
 #else
     run_native_loop(*ctx);
-    autosave_flush(ctx->app);
+    ctx->app.autosaver.flush(ctx->app.state);
     return ctx->exit_code;  // ~Context releases GL objects, ImGui, the context, the window and SDL, in order
 #endif
 }

@@ -424,11 +424,11 @@ std::string engine_readout(const App& app) {
         std::snprintf(buf, sizeof buf, " | models: %s", inf.state() == Inference::State::loading ? "loading" : "none");
     }
     std::string out = buf;
-    if (app.last_latency_ms >= 0) {
-        std::snprintf(buf, sizeof buf, " | last click %.0f ms", app.last_latency_ms);
+    if (app.runs.last_latency_ms() >= 0) {
+        std::snprintf(buf, sizeof buf, " | last click %.0f ms", app.runs.last_latency_ms());
         out += buf;
     }
-    if (busy(app)) out += " | updating...";
+    if (app.runs.busy()) out += " | updating...";
     return out;
 }
 

@@ -61,7 +61,8 @@ nlohmann::json status(const App& app) {
     s["selected"] = e ? e->selected : -1;
     s["heatmap"] = e && !e->heatmap.empty() ? nlohmann::json{{"cols", e->heatmap_cols}, {"rows", e->heatmap_rows}}
                                             : nlohmann::json(nullptr);
-    s["busy"] = keybot::app::busy(app) || (e && e->pending_ticket);
+    const auto& runs = app.runs;
+    s["busy"] = runs.busy() || (e && e->pending_ticket);
     s["idle"] = keybot::app::settled(app);
     const auto& inf = app.inference;
     const char* state = inf.state() == keybot::app::Inference::State::ready     ? "ready"
@@ -71,9 +72,10 @@ nlohmann::json status(const App& app) {
     s["models"] = {{"state", state}, {"message", inf.message()}, {"label", inf.models_label()}, {"opened", inf.opened()}};
     s["backend"] = inf.backend();
     s["threads"] = inf.threads();
-    s["lastLatencyMs"] = app.last_latency_ms >= 0 ? nlohmann::json(app.last_latency_ms) : nlohmann::json(nullptr);
-    s["lastPredictMs"] = app.last_predict_ms >= 0 ? nlohmann::json(app.last_predict_ms) : nlohmann::json(nullptr);
-    s["ticket"] = {{"next", app.next_ticket}, {"finished", app.finished_ticket}};
+    s["lastLatencyMs"] = runs.last_latency_ms() >= 0 ? nlohmann::json(runs.last_latency_ms()) : nlohmann::json(nullptr);
+    s["lastPredictMs"] = runs.last_predict_ms() >= 0 ? nlohmann::json(runs.last_predict_ms()) : nlohmann::json(nullptr);
+    s["ticket"] = {{"next", runs.next_ticket()}, {"finished", runs.finished_ticket()}};
+    s["autosaveFailing"] = app.autosaver.failing();  // a write failed and none has worked since (retried)
     return s;
 }
 
@@ -144,7 +146,7 @@ EMSCRIPTEN_KEEPALIVE const char* keybot_points_json() {
 }
 
 EMSCRIPTEN_KEEPALIVE void keybot_autosave_flush() {
-    if (App* app = current_app()) keybot::app::autosave_flush(*app);
+    if (App* app = current_app(); app && app->autosaver.flush(app->state)) keybot::app::request_redraw(*app);
 }
 
 // Runs a command of the table (commands.hpp) with `args_json` (a JSON array) and returns its result as JSON:
