@@ -111,8 +111,25 @@ def export_candidate(cfg, which="final", log=print, roles=("refiner", "detector"
         log(f"[export] candidate {role}: {ck.get('step', 0)} steps")
 
 
+def load_from_onnx(cfg, role, src):
+    """The weights of an exported fp32 file (`src`/<role>.onnx) as a module, with a checkpoint-like record of
+    its training (from the file's metadata), so that export_all re-exports it with the current graph options
+    (e.g. flip averaging) and the same training metadata."""
+    from .warm import load_onnx_weights
+    model = net.build(role, cfg)
+    meta = load_onnx_weights(model, os.path.join(src, f"{role}.onnx"))
+    model.eval()
+    total = training_so_far(meta)
+    minutes, steps = float(meta.get("keybot.train_minutes", 0)), int(meta.get("keybot.train_steps", 0))
+    ck = {"elapsed": minutes * 60, "step": steps,
+          "prior": {"minutes": total["minutes"] - minutes, "steps": total["steps"] - steps}}
+    return model, ck, meta.get("keybot.checkpoint", "final")
+
+
 def export_all(cfg, out, which="final", log=print, roles=("refiner", "detector", "corrector"), check_n=0,
-               placeholder=False):
+               placeholder=False, from_onnx=None):
+    """Exports each role's `which` checkpoint of this config's run (or, with `from_onnx`, the weights of the
+    fp32 files in that folder) as fp32, fp16 and int8 files into `out`, checking the int8 ones."""
     from .train import load_model
     from .quantize import quantize_file
     from .check import check_all
@@ -121,7 +138,10 @@ def export_all(cfg, out, which="final", log=print, roles=("refiner", "detector",
     for role in roles:
         tag = which
         try:
-            model, ck = load_model(cfg, role, which)
+            if from_onnx:
+                model, ck, tag = load_from_onnx(cfg, role, from_onnx)
+            else:
+                model, ck = load_model(cfg, role, which)
         except FileNotFoundError:
             if not placeholder or role == "refiner":
                 log(f"[export] no {which} checkpoint for {role}")
@@ -173,6 +193,9 @@ def main(argv=None):
     ap.add_argument("--placeholder", action="store_true",
                     help="roles without a checkpoint: export the refiner trunk with an untrained head")
     ap.add_argument("--check-n", type=int, default=0, help="check on the first n validation images (0 = all)")
+    ap.add_argument("--from-onnx", default=None, metavar="DIR",
+                    help="re-export the weights of DIR's fp32 files (e.g. the committed models with flip averaging "
+                         "switched on) instead of a checkpoint")
     ap.add_argument("--candidate", action="store_true",
                     help="write float16 copies to train/candidate (a line that does not ship yet) and stop")
     a = ap.parse_args(argv)
@@ -182,7 +205,8 @@ def main(argv=None):
     out = a.out or REPO_MODELS
     if a.candidate:
         return export_candidate(cfg, a.which, roles=tuple(a.roles.split(",")))
-    export_all(cfg, out, a.which, roles=tuple(a.roles.split(",")), check_n=a.check_n, placeholder=a.placeholder)
+    export_all(cfg, out, a.which, roles=tuple(a.roles.split(",")), check_n=a.check_n, placeholder=a.placeholder,
+               from_onnx=a.from_onnx)
 
 
 if __name__ == "__main__":
