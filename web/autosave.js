@@ -98,13 +98,14 @@
   // Runs fn(step, id, store...) in one transaction of this tab's session; counts as pending until it completes.
   // Callbacks inside fn go through step(): a write that throws (e.g. QuotaExceededError) ends it as a failure,
   // never as an uncaught exception.
-  function write(stores, fn) {
+  // `onfail` (optional): undoes what the caller assumed about a write that did not complete.
+  function write(stores, fn, onfail) {
     pending++;
     let ended = false;
     const done = (error) => {
       if (ended) return;
       ended = true;
-      if (error) fail(error, false);
+      if (error) { if (onfail) onfail(); fail(error, false); }
       if (--pending === 0) { const w = waiters; waiters = []; w.forEach((r) => r()); }
     };
     Promise.all([open(), sessionId]).then(([db, id]) => {
@@ -124,6 +125,8 @@
 
   function saveImage(key, name, bytes, annotation) {
     if (api.available === false) return;
+    // Counted as stored at once (later saves of the key send no bytes), forgotten if the write fails, so that the
+    // app's next save of the key (its retry) sends them again.
     if (bytes) known.add(key);
     write(['entries', 'sessions'], (step, session, entries, sessions) => {
       // Pruning counts from the session's last write: an image's write counts even when the list is not saved
@@ -139,7 +142,7 @@
         const rec = get.result;
         if (rec) { rec.annotation = annotation; rec.updated = Date.now(); entries.put(rec); }
       });
-    });
+    }, bytes ? () => known.delete(key) : null);
   }
 
   function saveSession(session) {

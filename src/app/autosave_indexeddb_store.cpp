@@ -2,20 +2,18 @@
 
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <string>
 
 #include "app.hpp"
 #include "autosave_store.hpp"
 #include "keybot/core/error.hpp"
 
-// web/autosave.js (window.keybotAutosave); no-ops when it is absent. The image bytes are copied by JS only the
-// first time a key is saved, or when `resend` asks for them again.
-EM_JS(void, keybot_js_autosave_image, (const char* key, const char* name, const std::uint8_t* bytes, int len, const char* json, int resend), {
+// web/autosave.js (window.keybotAutosave); no-ops when it is absent. The image bytes are copied by JS only while
+// the key's bytes are not stored (hasImage; a failed write forgets them, so a retry sends them again).
+EM_JS(void, keybot_js_autosave_image, (const char* key, const char* name, const std::uint8_t* bytes, int len, const char* json), {
     if (!window.keybotAutosave) return;
     const k = UTF8ToString(key);
-    const send = resend || !window.keybotAutosave.hasImage(k);
-    window.keybotAutosave.saveImage(k, UTF8ToString(name), send ? HEAPU8.slice(bytes, bytes + len) : null, UTF8ToString(json));
+    window.keybotAutosave.saveImage(k, UTF8ToString(name), window.keybotAutosave.hasImage(k) ? null : HEAPU8.slice(bytes, bytes + len), UTF8ToString(json));
 });
 EM_JS(void, keybot_js_autosave_session, (const char* json), {
     if (window.keybotAutosave) window.keybotAutosave.saveSession(JSON.parse(UTF8ToString(json)));
@@ -35,13 +33,9 @@ namespace keybot::app {
 
 namespace {
 
-// What keybot_autosave_failed has reported so far: the last reason and how many failures.
-struct Reported {
-    std::string reason;
-    unsigned count = 0;
-};
-Reported& reported() {
-    static Reported r;
+// The last reason keybot_autosave_failed reported (the error of a store that cannot be used).
+std::string& reported_reason() {
+    static std::string r;
     return r;
 }
 
@@ -52,8 +46,7 @@ class IndexedDbStore final : public AutosaveStore {
 public:
     void save_image(const ImageEntry& e, const std::string& json) override {
         throw_if_unusable();
-        keybot_js_autosave_image(e.key.c_str(), e.name.c_str(), e.bytes.data(), int(e.bytes.size()), json.c_str(),
-                                 resend_bytes(e.key) ? 1 : 0);
+        keybot_js_autosave_image(e.key.c_str(), e.name.c_str(), e.bytes.data(), int(e.bytes.size()), json.c_str());
     }
     void save_session(const nlohmann::json& session) override {
         throw_if_unusable();
@@ -68,20 +61,8 @@ private:
     // Saving would be skipped without a word: the failure stands (a retry must not count as one that worked).
     static void throw_if_unusable() {
         if (!keybot_js_autosave_usable())
-            throw Error(reported().reason.empty() ? "the browser's storage cannot be used" : reported().reason);
+            throw Error(reported_reason().empty() ? "the browser's storage cannot be used" : reported_reason());
     }
-    // autosave.js counts a key's bytes as stored (hasImage) once their write has started, so a failed write may
-    // have lost them: after each failure every image sends its bytes once more.
-    bool resend_bytes(const std::string& key) {
-        if (seen_failures_ != reported().count) {
-            seen_failures_ = reported().count;
-            resent_.clear();
-        }
-        return seen_failures_ > 0 && resent_.insert(key).second;
-    }
-
-    unsigned seen_failures_ = 0;
-    std::set<std::string> resent_;  // keys whose bytes went again since the last failure
 };
 
 }  // namespace
@@ -93,11 +74,10 @@ std::unique_ptr<AutosaveStore> make_indexeddb_store() { return std::make_unique<
 // web/autosave.js could not store something (storage full, or denied as in some private windows): `message` says
 // so in words. The Autosaver reports it (once) and tries again later.
 extern "C" EMSCRIPTEN_KEEPALIVE void keybot_autosave_failed(const char* message) {
-    keybot::app::Reported& r = keybot::app::reported();
-    r.reason = message && *message ? message : "the browser could not store it";
-    ++r.count;
+    std::string& reason = keybot::app::reported_reason();
+    reason = message && *message ? message : "the browser could not store it";
     keybot::app::App* app = keybot::app::current_app();
     if (!app) return;
-    app->autosaver.failed_later(app->state, r.reason);
+    app->autosaver.failed_later(app->state, reason);
     keybot::app::request_redraw(*app);
 }

@@ -408,3 +408,36 @@ test(`soak: ${SOAK} corrections in a row apply, stay within memory and survive a
     await browser.close();
   }
 });
+
+// Storage that fills up and is freed again: the image's first write (with its bytes) failed, so the retry must send
+// the bytes again (autosave.js forgets them on a failed write); a reload then restores the image and the correction.
+test('storage full, then freed: the retry stores the image and the correction, and a reload restores both', async () => {
+  const browser = await launchBrowser();
+  try {
+    await browser.context.addInitScript(() => {
+      const put = IDBObjectStore.prototype.put;
+      window.__storageFull = true;
+      IDBObjectStore.prototype.put = function (...args) {
+        if (window.__storageFull) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        return put.apply(this, args);
+      };
+    });
+    await withoutModels(browser);
+    const page = browser.context.pages()[0];
+    assert.equal(await openApp(page, false, '?nosw'), 0);
+    await load(page, imageB);
+    const imported = await kb(page, (row) => window.keybot.importAnnotation(row), rowB);
+    assert.equal(imported.ok, true, imported.error);
+    const to = await correct(page, 7, 2.5, -1.5);
+    await kb(page, () => window.keybot.autosaveIdle());
+    assert.equal((await kb(page, () => window.keybot.status())).autosaveFailing, true, 'the write failed');
+    await page.evaluate(() => { window.__storageFull = false; });
+    await kb(page, () => window.keybot.autosaveIdle());  // an explicit flush retries at once
+    // The retry counts once its writes have completed (the app's next frame looks): no longer failing.
+    await page.waitForFunction(() => window.keybot.status().autosaveFailing === false, null, { timeout: 15000 });
+    assert.equal(await openApp(page, true, '?nosw'), 1, 'the image is restored after a reload');
+    await assertPointAt(page, 7, to, 'the correction made while storage was full');
+  } finally {
+    await browser.close();
+  }
+});
