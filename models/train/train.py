@@ -6,6 +6,7 @@ is spent. Re-running resumes automatically from last.pt (elapsed wall time is st
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import random
@@ -51,6 +52,48 @@ def load_model(cfg, role, which="final", map_location="cpu"):
     m.load_state_dict(ck["model"])
     m.eval()
     return m, ck
+
+
+class WeightAverage:
+    """Exponential moving average of the weights; the averaged copy is what quick evaluation scores and what
+    final.pt holds. The decay ramps up ((1 + n) / (10 + n), capped at sc.ema) so a short stage (the detector's
+    ~700 steps) averages its own recent steps, not its starting point. Why: the cycle logs show the 0-click
+    validation MRE swinging by 2 px between quick evaluations late in a cycle; an average of the last
+    ~1/(1 - decay) steps is steadier than the last step's weights."""
+
+    def __init__(self, model, decay):
+        self.decay, self.n = decay, 0
+        self.avg = {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+    @torch.no_grad()
+    def update(self, model):
+        self.n += 1
+        d = min(self.decay, (1 + self.n) / (10 + self.n))
+        for k, v in model.state_dict().items():
+            if v.dtype.is_floating_point:
+                self.avg[k].mul_(d).add_(v.detach(), alpha=1 - d)
+            else:
+                self.avg[k].copy_(v)
+
+    def state_dict(self):
+        return {"n": self.n, "avg": self.avg}
+
+    def load_state_dict(self, st):
+        self.n = st["n"]
+        self.avg = {k: v.to(self.avg[k].device) for k, v in st["avg"].items()}
+
+    def swapped_in(self, model):
+        """Context: the model holds the averaged weights inside, its own weights again after."""
+        avg = self
+
+        class Swap:
+            def __enter__(self):
+                self.own = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                model.load_state_dict(avg.avg)
+
+            def __exit__(self, *exc):
+                model.load_state_dict(self.own)
+        return Swap()
 
 
 def lr_at(sc, frac):
@@ -231,9 +274,13 @@ def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
     prior = {"minutes": 0.0, "steps": 0}  # training the weights had before this run (warm start)
     rng = np.random.RandomState(cfg.seed + len(role))
     last = os.path.join(out, "last.pt")
+    ema = None
     if os.path.exists(last):
         ck = torch.load(last, map_location="cpu")
         model.load_state_dict(ck["model"])
+        if sc.ema and "ema" in ck:
+            ema = WeightAverage(model, sc.ema)
+            ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["opt"])
         elapsed, step = ck["elapsed"], ck["step"]
         sc.lr = ck.get("peak_lr", sc.lr)
@@ -245,6 +292,8 @@ def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
         prior = warm
     elif role != "refiner" and sc.init_from_refiner:
         init_from_refiner(cfg, model, log)
+    if sc.ema and ema is None:
+        ema = WeightAverage(model, sc.ema)
     refiner = None
     if role != "refiner":
         try:
@@ -255,12 +304,16 @@ def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
     budget = sc.minutes * 60
     log(f"[{role}] {net.n_params(model)} params, budget {sc.minutes} min, batch {sc.batch}, on {dev}")
 
-    def save(path):
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "elapsed": elapsed, "step": step,
-                    "rng": rng.get_state(), "torch_rng": torch.get_rng_state(), "role": role,
-                    "peak_lr": sc.lr, "prior": prior,
+    def save(path, weights=None):
+        """last.pt: the training state (own weights + average); final.pt: `weights` (the average) as model."""
+        torch.save({"model": weights or model.state_dict(), "opt": opt.state_dict(), "elapsed": elapsed,
+                    "step": step, "rng": rng.get_state(), "torch_rng": torch.get_rng_state(), "role": role,
+                    "peak_lr": sc.lr, "prior": prior, "ema": ema.state_dict() if ema else None,
                     "config": cfg.name}, path + ".tmp")
         os.replace(path + ".tmp", path)
+
+    def scored():
+        return ema.swapped_in(model) if ema else contextlib.nullcontext()
 
     t_ck = t_ev = time.time()
     agg = {}
@@ -284,6 +337,8 @@ def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
+        if ema:
+            ema.update(model)
         step += 1
         elapsed += time.time() - t0
         for k, v in parts.items():
@@ -299,11 +354,12 @@ def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
             save(last)
             t_ck = now
         if now - t_ev > sc.eval_minutes * 60 or elapsed >= budget:
-            quick_eval(cfg, role, model, refiner, ds, va, log)
+            with scored():
+                quick_eval(cfg, role, model, refiner, ds, va, log)
             model.train()
             t_ev = time.time()
     save(last)
-    save(os.path.join(out, "final.pt"))
+    save(os.path.join(out, "final.pt"), ema.avg if ema else None)
     open(os.path.join(out, "DONE"), "w").write(f"{step} steps {elapsed / 60:.1f} min\n")
     log(f"[{role}] done: {step} steps")
 

@@ -85,6 +85,22 @@ TEST_CASE("JPEG whose Huffman code counts sum past 256 is refused before stb_ima
     CHECK_THROWS_WITH_AS(keybot::decode_image(late), doctest::Contains("more than 256"), Error);
 }
 
+TEST_CASE("JPEG scan using a Huffman table no DHT defines is refused before stb_image decodes with it") {
+    // Found by fuzz/image.cpp: stb 2.27 never clears its decoder state, so such a scan decodes with
+    // uninitialised tables (a failed STBI_ASSERT with assertions on, reads past values[] without).
+    Bytes jpeg = test::jpeg8(16, 16, 1, test::ramp(16, 16, 1));
+    CHECK(keybot::decode_image(jpeg).width == 16);
+    const std::string bytes(jpeg.begin(), jpeg.end());
+    const std::size_t sos = bytes.find("\xFF\xDA");
+    REQUIRE(sos != std::string::npos);
+    REQUIRE(jpeg[sos + 4] >= 1);                 // components in the scan
+    jpeg[sos + 6] = (jpeg[sos + 6] & 0xF0) | 2;  // the first one's AC table: id 2, which no DHT defines
+    CHECK(keybot::probe_image(jpeg).width == 16);  // the header is fine; only decoding reads the scan
+    const std::string expected = "corrupt JPEG: the scan at byte " + std::to_string(sos + 4) +
+                                 " uses a Huffman table (AC 2) that no DHT segment defines";
+    CHECK_THROWS_WITH_AS(keybot::decode_image(jpeg), expected.c_str(), Error);
+}
+
 TEST_CASE("PNG chunk declaring more bytes than the file holds is refused before stb_image allocates for it") {
     // Found by fuzz/image.cpp: a 102-byte PNG whose IDAT declared 1.4 GB made stb 2.27 allocate 1.4 GB.
     Bytes png = test::png8(8, 8, 1, test::ramp(8, 8, 1));
