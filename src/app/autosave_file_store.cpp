@@ -1,6 +1,10 @@
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "app_state.hpp"
 #include "autosave_store.hpp"
@@ -53,13 +57,16 @@ public:
 private:
     std::string path_of(const ImageEntry& entry) const { return dir_ + "/" + safe_file_part(entry.key) + ".json"; }
 
-    // Atomic: a crash leaves the old file or the new one, never half of one.
+    // Atomic and durable: the new bytes reach the disk (fsync) before the rename makes them the autosave, and
+    // the folder is synced after it, so a crash or power cut leaves the old file or the new one, never half of
+    // one or an empty file in its place.
     void write(const std::string& path, const std::string& text) const {
         const std::string tmp = path + ".tmp";
         try {
             std::filesystem::create_directories(dir_);
             write_whole(tmp, text);
             std::filesystem::rename(tmp, path);
+            sync_folder();
         } catch (const std::filesystem::filesystem_error& e) {
             fail(tmp, e.code().message());
         } catch (const Error& e) {  // the temporary file (read-only folder, disk full)
@@ -67,14 +74,31 @@ private:
         }
     }
 
-    // std::ofstream reports a full disk only when it flushes, at close: checked here, so a truncated temporary
-    // file is never renamed over the last good autosave (write_file_text leaves the close to the destructor).
+    // POSIX calls rather than std::ofstream: a stream reports a full disk only at close and cannot fsync.
     static void write_whole(const std::string& path, const std::string& text) {
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        if (!out) throw Error("cannot open " + path + " for writing");
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.close();
-        if (!out) throw Error("could not write all of " + path + " (disk full?)");
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) throw Error("cannot open " + path + " for writing: " + std::strerror(errno));
+        const char* at = text.data();
+        std::size_t left = text.size();
+        int err = 0;
+        while (left > 0 && err == 0) {
+            const ssize_t n = ::write(fd, at, left);
+            if (n < 0 && errno != EINTR) err = errno;
+            if (n == 0) err = EIO;  // no progress: do not spin
+            if (n > 0) at += n, left -= static_cast<std::size_t>(n);
+        }
+        if (err == 0 && ::fsync(fd) != 0) err = errno;
+        if (::close(fd) != 0 && err == 0) err = errno;
+        if (err != 0) throw Error("could not write all of " + path + ": " + std::strerror(err));
+    }
+
+    // Makes the rename itself durable. Best effort: some file systems refuse fsync on a folder, and the file
+    // is complete either way.
+    void sync_folder() const {
+        const int fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) return;
+        ::fsync(fd);
+        ::close(fd);
     }
 
     [[noreturn]] void fail(const std::string& tmp, const std::string& why) const {

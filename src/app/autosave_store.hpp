@@ -36,7 +36,7 @@ public:
     virtual bool writing() { return false; }
 };
 
-// Desktop: DIR/<key>.json per image (written to a temporary file, then renamed: never half-written) and
+// Desktop: DIR/<key>.json per image (written to a temporary file, synced, then renamed: never half-written) and
 // DIR/session.json. DIR is created on the first save.
 std::unique_ptr<AutosaveStore> make_file_store(const std::string& dir);
 // Browser: IndexedDB through window.keybotAutosave (web/autosave.js); a no-op when the page has none.
