@@ -7,7 +7,8 @@ Prints: the share of points over the detector's error threshold; the detector's 
 at several thresholds; the AUC of the refiner's own heatmap spread as an error score (what a detector should
 beat); the error split into a per-vertebra offset (the 4 corners moving together) and the rest; errors along
 and across the image's vertical axis; mean error per vertebra level. Input px throughout (512 x 256).
---fusion: flags from the detector and the heatmap spread combined (logistic fit on the training images).
+--fusion: flags from the detector and the heatmap spread combined (flag_fusion.py, fitted on the training images).
+The refiner and detector run as exported (flip averaging included when the config has it).
 """
 from __future__ import annotations
 
@@ -17,53 +18,11 @@ import os
 import numpy as np
 import torch
 
-from . import net
+from . import flag_fusion, net
 from .config import REPO_MODELS, get_config
-from .data import Dataset, batch
+from .data import Dataset
 from .train import roc_auc
 from .warm import load_onnx_weights
-
-
-def zero_click(ref, det, ds, images):
-    """The refiner's 0-click points, their heatmap spread (input px) and the detector's error probabilities."""
-    grid = ref.trunk.grid
-    preds, spread, probs = [], [], []
-    with torch.no_grad():
-        for s in range(0, len(images), 8):
-            idx = images[s:s + 8]
-            x, _ = batch(ds, idx, None, augment_on=False)
-            x = torch.from_numpy(x)
-            n = len(idx)
-            xy, logits = ref(x, torch.zeros(n, 68, 2), torch.zeros(n, 68))[:2]
-            p, _ = grid.soft_argmax(logits)
-            d2 = ((grid.gxy[None, None] - xy[:, :, None]) ** 2).sum(-1)
-            spread.append(torch.sqrt((p * d2).sum(-1)).numpy())
-            probs.append(det(x, xy)[0].numpy())
-            preds.append(xy.numpy())
-    return np.concatenate(preds), np.concatenate(spread), np.concatenate(probs)
-
-
-def fusion_features(spread, prob):
-    """Per point: detector logit, log spread, and both pooled over the point's vertebra (errors there move
-    whole vertebrae, so a vertebra's four corners share the evidence)."""
-    eps = 1e-4
-    logit = np.log(np.clip(prob, eps, 1 - eps) / np.clip(1 - prob, eps, 1))
-    ls = np.log(spread + eps)
-    n = len(prob)
-    v_logit = np.repeat(logit.reshape(n, 17, 4).max(2), 4, axis=1)
-    v_ls = np.repeat(ls.reshape(n, 17, 4).mean(2), 4, axis=1)
-    return np.stack([logit, ls, v_logit, v_ls, np.ones_like(ls)], -1).reshape(-1, 5)
-
-
-def fit_logistic(f, y, l2=1e-3, iters=50):
-    """Logistic regression by Newton's method (a handful of features; no library needed)."""
-    w = np.zeros(f.shape[1])
-    for _ in range(iters):
-        p = 1 / (1 + np.exp(-f @ w))
-        g = f.T @ (p - y) + l2 * w
-        h = (f * (p * (1 - p))[:, None]).T @ f + l2 * np.eye(len(w))
-        w -= np.linalg.solve(h, g)
-    return w
 
 
 def recall_at_precision(score, bad, precision=0.7):
@@ -75,16 +34,16 @@ def recall_at_precision(score, bad, precision=0.7):
     return float(tp[ok].max() / b.sum()) if ok.any() else 0.0
 
 
-def fusion(ref, det, ds, tr, va, va_out, cfg, log):
+def fusion(ref, det, ds, tr, va_out, cfg, log):
     """How much better flags get when the detector's probability is combined with the refiner's heatmap
-    spread: a logistic fit on the training images' 0-click outputs, scored on validation."""
-    pred, spread, prob = zero_click(ref, det, ds, tr)
-    bad_tr = (np.linalg.norm(pred - ds.pts[tr], axis=-1) > cfg.error_threshold).ravel().astype(float)
-    w = fit_logistic(fusion_features(spread, prob), bad_tr)
+    spread (flag_fusion.py: the fit export stores in the detector), scored on validation."""
+    w = flag_fusion.fit(cfg, ref, det, ds, tr)
     pred_v, spread_v, prob_v, bad_v = va_out
-    fused = fusion_features(spread_v, prob_v) @ w
-    log(f"training images, 0 clicks: {bad_tr.mean() * 100:.1f}% of points over {cfg.error_threshold:g} px "
-        f"(validation {bad_v.mean() * 100:.1f}%); fused weights {np.round(w, 3).tolist()}")
+    fused = flag_fusion.fused_probability(spread_v, prob_v, w)
+    flags = fused >= 0.5
+    tp = (flags & bad_v).sum()
+    log(f"fused weights {np.round(w, 3).tolist()}; at p >= 0.5: precision {tp / max(1, flags.sum()):.3f}, "
+        f"recall {tp / max(1, bad_v.sum()):.3f}")
     for name, score in (("detector", prob_v), ("heatmap spread", spread_v), ("fused", fused)):
         log(f"  {name:15s} AUC {roc_auc(score, bad_v):.3f}, recall at precision >= 0.7: "
             f"{recall_at_precision(score, bad_v):.3f}")
@@ -100,7 +59,7 @@ def run(models_dir, log=print, with_fusion=False):
     det = net.build("detector", cfg)
     load_onnx_weights(det, os.path.join(models_dir, "detector.onnx"))
     ref.eval(), det.eval()
-    pred, spread, prob = zero_click(ref, det, ds, va)
+    pred, spread, prob = flag_fusion.zero_click(cfg, ref, det, ds, va)
     delta = pred - ds.pts[va]
     err = np.linalg.norm(delta, axis=-1)
     bad = err > cfg.error_threshold
@@ -120,7 +79,7 @@ def run(models_dir, log=print, with_fusion=False):
     log(f"mean |error| across (x) {ax[0]:.2f} px, along the image's vertical (y) {ax[1]:.2f} px")
     log("mean error per level T1..L5: " + " ".join(f"{v:.1f}" for v in err.reshape(len(va), 17, 4).mean((0, 2))))
     if with_fusion:
-        fusion(ref, det, ds, tr, va, (pred, spread, prob, bad), cfg, log)
+        fusion(ref, det, ds, tr, (pred, spread, prob, bad), cfg, log)
 
 
 def main(argv=None):

@@ -56,7 +56,7 @@ def from_summary(s, variant, seconds):
             "median_orig_px": {k: t["median"] for k, t in tracks.items()},
             "p90_orig_px": {k: t["p90"] for k, t in tracks.items()},
             "cobb_smape": {k: t["cobb_smape"] for k, t in tracks.items()},
-            "reach": reach, "detector": s["detector"]}
+            "reach": reach, "detector": s["detector"], "flag_fusion": s.get("flag_fusion", False)}
 
 
 def evaluate_all(cfg, d, log=print, variant="fp32", n=0, tag=None):

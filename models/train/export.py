@@ -181,6 +181,9 @@ def export_all(cfg, out, which="final", log=print, roles=("refiner", "detector",
     merged = {r: merged[r] for r in ("refiner", "detector", "corrector") if r in merged}
     with open(p, "w") as f:
         json.dump(merged, f, indent=1)
+    if {"refiner", "detector"} & set(info):  # the flags combine both: refit for the pair now in `out`
+        from .flag_fusion import fit_for_export
+        fit_for_export(cfg, out, log=log)
     return info
 
 

@@ -19,14 +19,23 @@ class FirstOutput(nn.Module):
         return self.m(*inputs)[0]
 
 
-def heatmaps(model, logits):
-    """The refiner's `heatmaps` output [B,68,h,w]: the probabilities its soft-argmax decodes (each map sums to
-    1); the annotator shows them as a teaching overlay."""
-    return model.trunk.grid.soft_argmax(logits)[0].reshape(logits.shape)
+def refiner_outputs(model, logits, xy):
+    """The refiner's contract outputs besides xy, from the logits of its (unmirrored) pass:
+    - heatmaps [B,68,h,w]: the probabilities its soft-argmax decodes (each map sums to 1); the annotator shows
+      them as a teaching overlay;
+    - spread [B,68]: each map's standard deviation around the returned point `xy` (input px). A wide or
+      two-peaked map marks a point the refiner is unsure of; the app combines it with the detector's
+      probability into the flags (flag_fusion.py)."""
+    g = model.trunk.grid
+    p = g.soft_argmax(logits)[0]                       # [B,68,hw]
+    dx = g.gx - xy[:, :, 0:1]
+    dy = g.gy - xy[:, :, 1:2]
+    spread = torch.sqrt((p * (dx * dx + dy * dy)).sum(-1) + 1e-6)
+    return p.reshape(logits.shape), spread
 
 
 class RefinerOutputs(nn.Module):
-    """The refiner's contract outputs: xy and heatmaps."""
+    """The refiner's contract outputs: xy, heatmaps and spread."""
 
     def __init__(self, m):
         super().__init__()
@@ -34,7 +43,7 @@ class RefinerOutputs(nn.Module):
 
     def forward(self, image, xy, mask):
         out, logits, _ = self.m(image, xy, mask)
-        return out, heatmaps(self.m, logits)
+        return (out,) + refiner_outputs(self.m, logits, out)
 
 
 class FlipTTA(nn.Module):
@@ -42,7 +51,7 @@ class FlipTTA(nn.Module):
     image (MatMul with an anti-diagonal matrix), points mirrored (x -> W-1-x) and their left/right corners
     swapped (MatMul with a 68x68 permutation), the two raw predictions averaged; the mask rule
     (hinted/trusted points returned unchanged) is applied after averaging. Returns the role's contract outputs
-    as a tuple: (xy, heatmaps of the unmirrored pass) for the refiner, (xy_out,) for the corrector."""
+    as a tuple: (xy, heatmaps and spread of the unmirrored pass) for the refiner, (xy_out,) for the corrector."""
 
     def __init__(self, m, width):
         super().__init__()
@@ -61,11 +70,11 @@ class FlipTTA(nn.Module):
         _, _, raw_f = self.m(img_f, xy_f, mask_f)
         raw_b = torch.matmul(self.pp, raw_f) * self.sx + self.ox
         out = self.m.finish((raw + raw_b) * 0.5, xy, mask)
-        return (out, heatmaps(self.m, logits)) if self.m.role == "refiner" else (out,)
+        return (out,) + refiner_outputs(self.m, logits, out) if self.m.role == "refiner" else (out,)
 
 
 SPEC = {
-    "refiner": (RefinerOutputs, ["image", "hint_xy", "hint_mask"], ["xy", "heatmaps"]),
+    "refiner": (RefinerOutputs, ["image", "hint_xy", "hint_mask"], ["xy", "heatmaps", "spread"]),
     "detector": (FirstOutput, ["image", "xy"], ["error_prob"]),
     # ONNX values are single-assignment: the output cannot share the input's name "xy"
     "corrector": (FirstOutput, ["image", "xy", "trust_mask"], ["xy_out"]),

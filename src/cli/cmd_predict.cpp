@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 
 const char* const kUsage =
     "usage: keybot predict IMAGE|DIR... --out DIR [--models DIR] [--threads N] [--cuda] [--rounds R] [--threshold T]\n"
-    "                      [--verify]\n"
+    "                      [--verify] [--detector-flags]\n"
     "\n"
     "Runs the revision pipeline (no user hints) on each image (PNG, JPEG, BMP, binary PGM/PPM or DICOM; other\n"
     "formats are refused; a folder means its .png/.jpg/.jpeg/.bmp/.pgm/.ppm/.dcm/.dicom files) and writes\n"
@@ -36,7 +36,9 @@ const char* const kUsage =
     "  --cuda           use the CUDA execution provider (falls back to CPU with a message)\n"
     "  --rounds R       detector -> corrector rounds (default: the corrector's keybot.pipeline_rounds, else 2)\n"
     "  --threshold T    error probability that marks a point untrusted / flagged (default 0.5)\n"
-    "  --verify         keep a corrector move only when the detector then rates the point less likely wrong\n";
+    "  --verify         keep a corrector move only when the detector then rates the point less likely wrong\n"
+    "  --detector-flags flags from the detector alone, not fused with the refiner's heatmap spread (when the\n"
+    "                   models carry the fusion weights, they are used by default)\n";
 
 bool is_image_name(const fs::path& p) {
     std::string ext = p.extension().string();

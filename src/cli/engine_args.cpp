@@ -10,7 +10,7 @@ std::set<std::string> with_engine_values(std::set<std::string> value_options) {
 }
 
 std::set<std::string> with_engine_flags(std::set<std::string> flags) {
-    flags.insert({"--cuda", "--verify"});
+    flags.insert({"--cuda", "--verify", "--detector-flags"});
     return flags;
 }
 
@@ -50,6 +50,7 @@ EngineArgs engine_args(const ParsedArgs& a) {
     if (a.values.count("--threshold")) e.pipeline.threshold = parse_double(a.values.at("--threshold"), "--threshold");
     e.cuda = a.has("--cuda");
     e.pipeline.verify_corrections = a.has("--verify");
+    e.pipeline.flag_fusion = !a.has("--detector-flags");
     if (a.values.count("--variant")) {
         const std::string& v = a.values.at("--variant");
         if (v != "fp32" && v != "int8" && v != "fp16") throw UsageError("--variant must be fp32, int8 or fp16, got '" + v + "'");

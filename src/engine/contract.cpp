@@ -90,6 +90,7 @@ ModelGeometry validate_model(const ModelInfo& info, Role role, const Schema& sch
             in(c::kHintXy, points);
             in(c::kHintMask, mask);
             ck.check(info.output(c::kXy), "output", c::kXy, points);
+            if (info.output(c::kSpread)) ck.check(info.output(c::kSpread), "output", c::kSpread, mask);
             break;
         case Role::detector:
             in(c::kXy, points);

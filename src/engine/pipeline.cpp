@@ -61,6 +61,8 @@ Pipeline::Pipeline(Models& models, PipelineOptions options, const Schema& schema
     }
     if (options_.rounds < 0) throw Error("pipeline: rounds must be >= 0");
     geometry_ = validate_model(models.refiner->info(), Role::refiner, schema_);
+    fusion_ = flag_fusion_of(models.detector->info());  // a malformed value is an error even when unused
+    if (!options_.flag_fusion || !models.refiner->info().output(contract::kSpread)) fusion_.reset();
     for (auto [session, role] : {std::pair{models.detector.get(), Role::detector}, std::pair{models.corrector.get(), Role::corrector}}) {
         const ModelGeometry g = validate_model(session->info(), role, schema_);
         if (g.input_width != geometry_.input_width || g.input_height != geometry_.input_height)
@@ -77,11 +79,13 @@ PreparedImage Pipeline::prepare(const Image& original) const {
 PreparedImage Pipeline::prepare(const std::vector<std::uint8_t>& encoded_image) const { return prepare(decode_image(encoded_image)); }
 
 void Pipeline::revise_async(const PreparedImage& image, std::vector<AnnotatedPoint> current, RevisionCallback done) const {
-    start_revision_run(models_, options_, schema_.size(), image, std::move(current), std::move(done), /*refine_only=*/false);
+    start_revision_run(models_, options_, fusion_ ? &*fusion_ : nullptr, schema_.size(), image, std::move(current),
+                       std::move(done), /*refine_only=*/false);
 }
 
 void Pipeline::refine_async(const PreparedImage& image, std::vector<AnnotatedPoint> current, RevisionCallback done) const {
-    start_revision_run(models_, options_, schema_.size(), image, std::move(current), std::move(done), /*refine_only=*/true);
+    start_revision_run(models_, options_, nullptr, schema_.size(), image, std::move(current), std::move(done),
+                       /*refine_only=*/true);
 }
 
 namespace {

@@ -12,10 +12,10 @@ namespace c = contract;
 
 class RevisionRun : public std::enable_shared_from_this<RevisionRun> {
 public:
-    RevisionRun(const Models& models, const PipelineOptions& options, int n, const PreparedImage& image,
-                std::vector<AnnotatedPoint> current, RevisionCallback done, bool refine_only)
-        : models_(models), options_(options), n_(n), image_(image), current_(std::move(current)),
-          done_(std::move(done)), refine_only_(refine_only) {}
+    RevisionRun(const Models& models, const PipelineOptions& options, const FlagFusion* fusion, int n,
+                const PreparedImage& image, std::vector<AnnotatedPoint> current, RevisionCallback done, bool refine_only)
+        : models_(models), options_(options), fusion_(refine_only ? nullptr : fusion), n_(n), image_(image),
+          current_(std::move(current)), done_(std::move(done)), refine_only_(refine_only) {}
 
     void start() {
         if (static_cast<int>(current_.size()) != n_)
@@ -39,6 +39,7 @@ public:
             heatmap_rows_ = static_cast<int>(maps->shape[2]);
             heatmap_cols_ = static_cast<int>(maps->shape[3]);
         }
+        if (fusion_) outputs.push_back(c::kSpread);
         auto self = shared_from_this();
         models_.refiner->run_async(std::move(in), std::move(outputs), [self](RunResult r) { self->on_refined(std::move(r)); });
     }
@@ -72,6 +73,7 @@ private:
             if (!take(r, *models_.refiner, c::kHeatmaps, count, maps)) return;
             heatmap_ = summarize_heatmaps(maps, n_, heatmap_rows_, heatmap_cols_);
         }
+        if (fusion_ && !take(r, *models_.refiner, c::kSpread, n_, spread_)) return;
         if (!take(r, *models_.refiner, c::kXy, 2 * n_, xy_)) return;
         pin_user_points();
         refined_ = xy_;
@@ -88,7 +90,9 @@ private:
     }
 
     void on_detected(RunResult r) {
-        if (!take(r, *models_.detector, c::kErrorProb, n_, prob_)) return;
+        if (!take(r, *models_.detector, c::kErrorProb, n_, detector_prob_)) return;
+        prob_ = detector_prob_;
+        if (fusion_) fuse_flags();
         if (round_ > 0 && options_.verify_corrections) revert_unconfirmed_moves();
         if (round_ == options_.rounds) return finish();
         std::vector<float> trust(n_, 1.0f);
@@ -98,7 +102,7 @@ private:
         // Nothing to correct: further rounds would see the same points and return the same probabilities.
         if (!any_untrusted) return finish();
         TensorMap in{{c::kImage, image_.image}, {c::kXy, points_tensor(xy_)}, {c::kTrustMask, mask_tensor(trust)}};
-        before_xy_ = xy_, before_prob_ = prob_, before_moved_ = moved_;
+        before_xy_ = xy_, before_prob_ = prob_, before_detector_prob_ = detector_prob_, before_moved_ = moved_;
         auto self = shared_from_this();
         models_.corrector->run_async(std::move(in), {corrector_output(models_.corrector->info())},
                                      [self, trust](RunResult r) { self->on_corrected(std::move(r), trust); });
@@ -117,15 +121,25 @@ private:
         detect();
     }
 
-    // A point the last correction moved whose new error probability is not lower than before gets its previous
-    // position, probability and provenance back. The detector is then stale only for its neighbours' context.
+    // The refiner's spread describes the refiner's positions: points the corrector moved keep the detector's
+    // probability alone.
+    void fuse_flags() {
+        const std::vector<float> fused = fuse_error_probability(detector_prob_, spread_, *fusion_);
+        for (int i = 0; i < n_; ++i)
+            if (!moved_[i]) prob_[i] = fused[i];
+    }
+
+    // A point the last correction moved whose new error probability (the detector's, which saw both positions)
+    // is not lower than before gets its previous position, probability and provenance back. The detector is
+    // then stale only for its neighbours' context.
     void revert_unconfirmed_moves() {
         for (int i = 0; i < n_; ++i) {
             const bool moved_now = xy_[2 * i] != before_xy_[2 * i] || xy_[2 * i + 1] != before_xy_[2 * i + 1];
-            if (!moved_now || prob_[i] < before_prob_[i]) continue;
+            if (!moved_now || detector_prob_[i] < before_detector_prob_[i]) continue;
             xy_[2 * i] = before_xy_[2 * i];
             xy_[2 * i + 1] = before_xy_[2 * i + 1];
             prob_[i] = before_prob_[i];
+            detector_prob_[i] = before_detector_prob_[i];
             moved_[i] = before_moved_[i];
         }
     }
@@ -163,14 +177,18 @@ private:
 
     const Models& models_;
     PipelineOptions options_;
+    const FlagFusion* fusion_;  // null: flags from the detector alone
     int n_;
     PreparedImage image_;
     std::vector<AnnotatedPoint> current_;
     RevisionCallback done_;
     bool refine_only_;
     std::vector<char> user_, moved_;
-    std::vector<float> hint_xy_, xy_, refined_, prob_;
-    std::vector<float> before_xy_, before_prob_;  // state before the last correction (verify_corrections)
+    std::vector<float> hint_xy_, xy_, refined_;
+    std::vector<float> spread_;         // refiner output, with fusion_
+    std::vector<float> detector_prob_;  // the detector's last output
+    std::vector<float> prob_;           // error probabilities used for trust and flags (fused where possible)
+    std::vector<float> before_xy_, before_prob_, before_detector_prob_;  // before the last correction (verify_corrections)
     std::vector<char> before_moved_;
     int round_ = 0;
     int heatmap_rows_ = 0, heatmap_cols_ = 0;
@@ -179,9 +197,11 @@ private:
 
 }  // namespace
 
-void start_revision_run(const Models& models, const PipelineOptions& options, int points, const PreparedImage& image,
-                        std::vector<AnnotatedPoint> current, RevisionCallback done, bool refine_only) {
-    std::make_shared<RevisionRun>(models, options, points, image, std::move(current), std::move(done), refine_only)->start();
+void start_revision_run(const Models& models, const PipelineOptions& options, const FlagFusion* fusion, int points,
+                        const PreparedImage& image, std::vector<AnnotatedPoint> current, RevisionCallback done,
+                        bool refine_only) {
+    std::make_shared<RevisionRun>(models, options, fusion, points, image, std::move(current), std::move(done), refine_only)
+        ->start();
 }
 
 }  // namespace keybot::engine

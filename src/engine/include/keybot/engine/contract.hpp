@@ -33,6 +33,11 @@ inline constexpr const char* kXyOut = "xy_out";
 // Optional refiner output: [1,N,h,w] per-point probability maps (each sums to 1) over the whole image,
 // h x w = the input size divided by the heatmap stride. Shown as a teaching overlay.
 inline constexpr const char* kHeatmaps = "heatmaps";
+// Optional refiner output: [1,N] each point's heatmap spread around the returned point (input px). With the
+// detector's kFlagFusionKey metadata it turns into the flags (flag_fusion.hpp).
+inline constexpr const char* kSpread = "spread";
+// Optional detector metadata: the weights that combine its error_prob with the refiner's spread.
+inline constexpr const char* kFlagFusionKey = "keybot.flag_fusion";
 }  // namespace contract
 
 // The corrector's output name: `xy` when the model has such an output, else `xy_out`.

@@ -10,6 +10,7 @@
 #include "keybot/core/document.hpp"
 #include "keybot/core/schema.hpp"
 #include "keybot/engine/contract.hpp"
+#include "keybot/engine/flag_fusion.hpp"
 #include "keybot/engine/preprocess.hpp"
 #include "keybot/engine/session.hpp"
 
@@ -39,6 +40,9 @@ struct PipelineOptions {
     // Keep a corrector move only when the detector, run on the moved points, rates it less likely wrong than
     // the position it replaced; otherwise the point goes back (the corrector must not undo what hints fixed).
     bool verify_corrections = false;
+    // Flags (and untrusted points) from the detector's probability fused with the refiner's heatmap spread, when
+    // the detector's metadata has the fusion weights and the refiner the `spread` output (flag_fusion.hpp).
+    bool flag_fusion = true;
 };
 
 // The refiner's belief over the whole image: per cell, the largest over points of that point's probability
@@ -75,6 +79,8 @@ public:
     const PipelineOptions& options() const { return options_; }
     int input_width() const { return geometry_.input_width; }
     int input_height() const { return geometry_.input_height; }
+    // Whether the flags combine detector and refiner spread (PipelineOptions::flag_fusion and models that allow it).
+    bool fuses_flags() const { return fusion_.has_value(); }
     PreparedImage prepare(const Image& original) const;
     PreparedImage prepare(const std::vector<std::uint8_t>& encoded_image) const;  // decode errors: keybot::Error
 
@@ -97,6 +103,7 @@ private:
     PipelineOptions options_;
     Schema schema_;
     ModelGeometry geometry_;
+    std::optional<FlagFusion> fusion_;
 };
 
 }  // namespace keybot::engine
