@@ -5,7 +5,7 @@ On the validation split the refiner's own spread finds the 0-click errors better
 together better still. The combination is a logistic regression over five numbers per point, fitted at export
 on the training images' 0-click outputs of the exported modules and stored in the detector's metadata as
 `keybot.flag_fusion` (five numbers, the weights below in order). The engine (src/engine/flag_fusion.cpp)
-computes the same features; tests/python/flag_fusion_matches_cpp.py holds the two to each other.
+computes the same features; tests/unit/test_engine_flag_fusion.cpp checks it against numbers from this module.
 
 Features of point i (eps = 1e-4; its vertebra = the 4 corners 4*(i//4) .. 4*(i//4)+3):
   1. logit(clamp(p_i, eps, 1 - eps)), p = the detector's error_prob
