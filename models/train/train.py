@@ -82,18 +82,15 @@ class WeightAverage:
         self.n = st["n"]
         self.avg = {k: v.to(self.avg[k].device) for k, v in st["avg"].items()}
 
+    @contextlib.contextmanager
     def swapped_in(self, model):
         """Context: the model holds the averaged weights inside, its own weights again after."""
-        avg = self
-
-        class Swap:
-            def __enter__(self):
-                self.own = {k: v.detach().clone() for k, v in model.state_dict().items()}
-                model.load_state_dict(avg.avg)
-
-            def __exit__(self, *exc):
-                model.load_state_dict(self.own)
-        return Swap()
+        own = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        model.load_state_dict(self.avg)
+        try:
+            yield
+        finally:
+            model.load_state_dict(own)
 
 
 def lr_at(sc, frac):
@@ -278,7 +275,7 @@ def train_role(cfg: Config, role: str, ds: Dataset, tr, va, log=print):
     if os.path.exists(last):
         ck = torch.load(last, map_location="cpu")
         model.load_state_dict(ck["model"])
-        if sc.ema and "ema" in ck:
+        if sc.ema and ck.get("ema"):  # saved as None when the average was off
             ema = WeightAverage(model, sc.ema)
             ema.load_state_dict(ck["ema"])
         opt.load_state_dict(ck["opt"])
