@@ -7,7 +7,8 @@ Prints: the share of points over the detector's error threshold; the detector's 
 at several thresholds; the AUC of the refiner's own heatmap spread as an error score (what a detector should
 beat); the error split into a per-vertebra offset (the 4 corners moving together) and the rest; errors along
 and across the image's vertical axis; mean error per vertebra level. Input px throughout (512 x 256).
---fusion: flags from the detector and the heatmap spread combined (flag_fusion.py, fitted on the training images).
+--fusion: flags from the detector and the heatmap spread combined (flag_fusion.py, fitted on the training images),
+at 0.5 and at the threshold that gives precision 0.7 on the training images.
 The refiner and detector run as exported (flip averaging included when the config has it).
 """
 from __future__ import annotations
@@ -34,16 +35,33 @@ def recall_at_precision(score, bad, precision=0.7):
     return float(tp[ok].max() / b.sum()) if ok.any() else 0.0
 
 
+def operating_threshold(score, bad, precision):
+    """The lowest score whose flags (score >= it) have at least `precision` (so the most recall that precision
+    allows); 0.5 when none does."""
+    o = np.argsort(-score.ravel(), kind="stable")
+    s, b = score.ravel()[o], bad.ravel()[o].astype(float)
+    ok = np.cumsum(b) / np.arange(1, len(b) + 1) >= precision
+    ok &= np.r_[s[1:] != s[:-1], True]  # a cut falls between distinct scores: flags are score >= threshold
+    return float(s[np.nonzero(ok)[0].max()]) if ok.any() else 0.5
+
+
 def fusion(ref, det, ds, tr, va_out, cfg, log):
     """How much better flags get when the detector's probability is combined with the refiner's heatmap
-    spread (flag_fusion.py: the fit export stores in the detector), scored on validation."""
-    w = flag_fusion.fit(cfg, ref, det, ds, tr)
+    spread (flag_fusion.py: the fit export stores in the detector), scored on validation; and whether an
+    operating threshold chosen on the training images for precision 0.7 would serve better than 0.5."""
+    pred_t, spread_t, prob_t = flag_fusion.zero_click(cfg, ref, det, ds, tr)
+    bad_t = np.linalg.norm(pred_t - ds.pts[tr], axis=-1) > cfg.error_threshold
+    w = flag_fusion.fit_logistic(flag_fusion.features(spread_t, prob_t), bad_t.ravel().astype(float))  # = fit()
+    chosen = operating_threshold(flag_fusion.fused_probability(spread_t, prob_t, w), bad_t, 0.7)
     pred_v, spread_v, prob_v, bad_v = va_out
     fused = flag_fusion.fused_probability(spread_v, prob_v, w)
-    flags = fused >= 0.5
-    tp = (flags & bad_v).sum()
-    log(f"fused weights {np.round(w, 3).tolist()}; at p >= 0.5: precision {tp / max(1, flags.sum()):.3f}, "
-        f"recall {tp / max(1, bad_v.sum()):.3f}")
+    log(f"fused weights {np.round(w, 3).tolist()}; training images: {bad_t.mean() * 100:.1f}% of points are errors")
+    for name, th in (("0.5", 0.5), ("precision 0.7 on the training images", chosen),
+                     ("precision 0.7 on validation (for reference only)", operating_threshold(fused, bad_v, 0.7))):
+        flags = fused >= th
+        tp = (flags & bad_v).sum()
+        log(f"  threshold {th:.3f} ({name}): validation precision {tp / max(1, flags.sum()):.3f}, "
+            f"recall {tp / max(1, bad_v.sum()):.3f}")
     for name, score in (("detector", prob_v), ("heatmap spread", spread_v), ("fused", fused)):
         log(f"  {name:15s} AUC {roc_auc(score, bad_v):.3f}, recall at precision >= 0.7: "
             f"{recall_at_precision(score, bad_v):.3f}")

@@ -54,7 +54,8 @@ def eval_table(ev):
              "MRE in original-image pixels.", "", markdown_table(ev), ""]
     d = ev["detector"]
     source = "detector fused with the refiner's spread" if ev.get("flag_fusion") else "detector alone"
-    lines.append(f"Flags ({source}) on the refiner's 0-click output: precision {d['precision']:.2f}, recall "
+    at = f", probability ≥ {ev['threshold']:.3g}" if "threshold" in ev else ""
+    lines.append(f"Flags ({source}{at}) on the refiner's 0-click output: precision {d['precision']:.2f}, recall "
                  f"{d['recall']:.2f} ({d['error_rate'] * 100:.1f}% of points are errors > "
                  f"{d['error_threshold_input_px']:g} input px).")
     r20 = ev["reach"]["pipeline"].get("20")

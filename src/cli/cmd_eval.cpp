@@ -80,15 +80,17 @@ json track_json(const engine::TrackSummary& t) {
     return {{"mre", t.mre}, {"median", t.median}, {"p90", t.p90}, {"cobb_smape", t.cobb_smape}, {"reach", reach}};
 }
 
-void print_markdown(const engine::EvalSummary& s, int clicks, const engine::DetectorCounts& d, double error_px, bool fused) {
+void print_markdown(const engine::EvalSummary& s, int clicks, const engine::DetectorCounts& d, double error_px, bool fused,
+                    double threshold) {
     std::printf("\n| clicks | full MRE px | refiner MRE px | manual MRE px | full median px | refiner median px |\n"
                 "|---:|---:|---:|---:|---:|---:|\n");
     for (int k = 0; k <= clicks; ++k)
         std::printf("| %d | %.2f | %.2f | %.2f | %.2f | %.2f |\n", k, s.full.mre[k], s.refiner.mre[k], s.manual.mre[k], s.full.median[k],
                     s.refiner.median[k]);
-    std::printf("\nFlags (%s) on the refiner's 0-click output (error = more than %g input px off): precision %.3f, "
-                "recall %.3f, %.1f%% of points are errors\n", fused ? "detector fused with the refiner's spread" : "detector alone",
-                error_px, d.precision(), d.recall(), 100.0 * d.error_rate());
+    std::printf("\nFlags (%s, probability >= %g) on the refiner's 0-click output (error = more than %g input px off): "
+                "precision %.3f, recall %.3f, %.1f%% of points are errors\n",
+                fused ? "detector fused with the refiner's spread" : "detector alone", threshold, error_px, d.precision(),
+                d.recall(), 100.0 * d.error_rate());
     std::printf("\n| MRE <= px | full: images, mean clicks | refiner | manual |\n|---:|---|---|---|\n");
     for (std::size_t i = 0; i < s.full.reach.size(); ++i) {
         auto cell = [&](const engine::TrackSummary& t) {
@@ -189,12 +191,12 @@ int run(const std::vector<std::string>& args) {
     }
     if (ok.empty()) throw Error("every image failed");
     const engine::EvalSummary s = engine::summarize(ok, truth_angles, thresholds);
-    print_markdown(s, clicks, detector_total, error_px, pipeline.fuses_flags());
+    print_markdown(s, clicks, detector_total, error_px, pipeline.fuses_flags(), pipeline.options().threshold);
 
     if (a.values.count("--json")) {
         json summary = {{"images", s.images}, {"clicks", clicks}, {"skipped_unrepairable", unrepairable}, {"failed", failed},
                         {"models", ea.models_dir}, {"variant", ea.suffix.empty() ? "fp32" : ea.suffix.substr(1)}, {"model_version", models.refiner->info().metadata_value("keybot.version")},
-                        {"rounds", pipeline.options().rounds}, {"threshold", ea.pipeline.threshold}, {"verify", ea.pipeline.verify_corrections},
+                        {"rounds", pipeline.options().rounds}, {"threshold", pipeline.options().threshold}, {"verify", ea.pipeline.verify_corrections},
                         {"flag_fusion", pipeline.fuses_flags()},
                         {"full", track_json(s.full)}, {"refiner", track_json(s.refiner)}, {"manual", track_json(s.manual)},
                         {"detector", {{"on", "refiner output, 0 clicks"}, {"error_threshold_input_px", error_px},
