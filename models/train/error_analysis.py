@@ -50,8 +50,8 @@ def fusion(ref, det, ds, tr, va_out, cfg, log):
     spread (flag_fusion.py: the fit export stores in the detector), scored on validation; and whether an
     operating threshold chosen on the training images for precision 0.7 would serve better than 0.5."""
     pred_t, spread_t, prob_t = flag_fusion.zero_click(cfg, ref, det, ds, tr)
-    bad_t = np.linalg.norm(pred_t - ds.pts[tr], axis=-1) > cfg.error_threshold
-    w = flag_fusion.fit_logistic(flag_fusion.features(spread_t, prob_t), bad_t.ravel().astype(float))  # = fit()
+    bad_t = flag_fusion.is_error(cfg, pred_t, ds.pts[tr])
+    w = flag_fusion.fit_outputs(cfg, pred_t, spread_t, prob_t, ds.pts[tr])
     chosen = operating_threshold(flag_fusion.fused_probability(spread_t, prob_t, w), bad_t, 0.7)
     pred_v, spread_v, prob_v, bad_v = va_out
     fused = flag_fusion.fused_probability(spread_v, prob_v, w)
@@ -80,7 +80,7 @@ def run(models_dir, log=print, with_fusion=False):
     pred, spread, prob = flag_fusion.zero_click(cfg, ref, det, ds, va)
     delta = pred - ds.pts[va]
     err = np.linalg.norm(delta, axis=-1)
-    bad = err > cfg.error_threshold
+    bad = flag_fusion.is_error(cfg, pred, ds.pts[va])
     log(f"{len(va)} validation images, 0 clicks: mean error {err.mean():.2f} input px, "
         f"{bad.mean() * 100:.1f}% of points over {cfg.error_threshold:g} px")
     log(f"detector ROC AUC {roc_auc(prob, bad):.3f}; refiner heatmap spread as the score: AUC {roc_auc(spread, bad):.3f}")

@@ -74,11 +74,19 @@ def zero_click(cfg, refiner, detector, ds, images):
     return np.concatenate(preds), np.concatenate(spread), np.concatenate(probs)
 
 
+def is_error(cfg, pred, truth):
+    """[n,68] True where a point is more than cfg.error_threshold input px from the truth."""
+    return np.linalg.norm(pred - truth, axis=-1) > cfg.error_threshold
+
+
+def fit_outputs(cfg, pred, spread, prob, truth):
+    """Weights fitted on zero_click's outputs for images whose points are `truth`."""
+    return fit_logistic(features(spread, prob), is_error(cfg, pred, truth).ravel().astype(float))
+
+
 def fit(cfg, refiner, detector, ds, images):
     """Weights fitted on `images` (the training split): a point is an error above cfg.error_threshold px."""
-    pred, spread, prob = zero_click(cfg, refiner, detector, ds, images)
-    bad = (np.linalg.norm(pred - ds.pts[images], axis=-1) > cfg.error_threshold).ravel().astype(float)
-    return fit_logistic(features(spread, prob), bad)
+    return fit_outputs(cfg, *zero_click(cfg, refiner, detector, ds, images), ds.pts[images])
 
 
 def meta_value(weights):
